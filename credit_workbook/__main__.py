@@ -1,0 +1,3 @@
+from credit_workbook.cli import main
+
+raise SystemExit(main())
