@@ -1,0 +1,42 @@
+"""``credit-workbook demo DIR``: a workspace filled with the demo company, ready to run.
+
+The committed ``sample_workbooks/`` are used when the package runs from a
+checkout; an installed package rebuilds the same files from its dataset
+(the build is reproducible, and a test keeps the two identical).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from credit_workbook.errors import WorkspaceError
+from credit_workbook.workspace import Workspace, init_workspace
+
+DEMO_PERIOD = "2026-10"
+REPO_SAMPLES = Path(__file__).resolve().parents[2] / "sample_workbooks"
+
+
+def sample_surveys() -> list[Path]:
+    folder = REPO_SAMPLES / "surveys"
+    if folder.is_dir() and any(folder.glob("*.xlsx")):
+        return sorted(folder.glob("*.xlsx"))
+    from credit_workbook.forms.build_templates import build_all
+    from credit_workbook.samples.build import build_surveys
+
+    tmp = Path(tempfile.mkdtemp(prefix="credit-demo-"))
+    build_all(tmp / "templates")
+    return build_surveys(tmp / "templates" / "客户信用调查评定表.xlsx", tmp / "surveys")
+
+
+def make_demo(root: Path) -> tuple[Workspace, str]:
+    root = Path(root)
+    if root.exists() and any(root.iterdir()) and not (root / "credit.toml").exists():
+        raise WorkspaceError(f"{root}: 目录不为空且不是工作目录；请指定一个新目录")
+    ws = init_workspace(root)
+    for path in sample_surveys():
+        target = ws.surveys / path.name
+        if not target.exists():
+            shutil.copy2(path, target)
+    return ws, DEMO_PERIOD

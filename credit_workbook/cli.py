@@ -1,0 +1,191 @@
+"""The ``credit-workbook`` command line (SPEC §6).
+
+Every command shares one base: the workspace argument, ``-v`` for
+tracebacks, injected stdout/stderr (for tests and the ribbon), and one rule
+for failures — a user's mistake prints ``错误：…`` and exits 2, a fault of
+ours prints ``内部错误：…`` and exits 1. Imports of the heavy libraries stay
+inside the commands so ``--help`` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Callable, TextIO
+
+from credit_workbook import __version__
+
+EXIT_OK, EXIT_FAULT, EXIT_REJECTED = 0, 1, 2
+
+
+class Progress:
+    """A progress bar on stderr for batch work; silent when stderr is not a terminal."""
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+        self._bar = None
+
+    def start(self, label: str, total: int) -> Callable[[str], None]:
+        if not getattr(self.stream, "isatty", lambda: False)() or total < 2:
+            return lambda name: None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn
+
+        self._bar = RichProgress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                                 console=Console(file=self.stream), transient=True)
+        self._bar.start()
+        task = self._bar.add_task("", total=total)
+        count = [0]
+
+        def tick(name: str) -> None:
+            if count[0]:
+                self._bar.advance(task)
+            count[0] += 1
+            self._bar.update(task, description=name)
+            if count[0] > total:
+                self.stop()
+
+        return tick
+
+    def stop(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+
+def _date(text: str) -> date:
+    from credit_workbook.core.parse import ValueParseError, parse_date
+
+    try:
+        value = parse_date(text)
+    except ValueParseError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if value is None:
+        raise argparse.ArgumentTypeError("日期不能为空")
+    return value
+
+
+def _period(text: str) -> str:
+    import re
+
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        raise argparse.ArgumentTypeError(f"期间“{text}”格式不对，应为 YYYY-MM，例如 2026-10")
+    return text
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="credit-workbook",
+        description="客户信用管理（《客户信用管理制度》）：调查评定表校验、ABC评级、授信额度、月度检查与汇总表。",
+    )
+    parser.add_argument("--version", action="version", version=f"credit-workbook {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="出错时显示完整的技术信息（traceback）")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("init", help="创建一个新的空工作目录（模板、credit.toml）")
+    p.add_argument("dir", type=Path, help="工作目录")
+
+    p = sub.add_parser("demo", help="用 sample_workbooks/ 的示例公司建一个工作目录并运行")
+    p.add_argument("dir", type=Path, help="工作目录（新建）")
+
+    for name, text in (("rate", "校验并评定所有《客户信用调查评定表》，生成《客户信用等级分类汇总表》"),
+                       ("run", "处理当月全部工作：评级、额度、汇总表、results.json")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("dir", type=Path, nargs="?", default=Path("."), help="工作目录（默认：当前目录）")
+        p.add_argument("--period", type=_period, help="期间 YYYY-MM（默认：台账最新月份；无台账时为本月）")
+        p.add_argument("--as-of", type=_date, dest="as_of", help="评定日期（默认：期间最后一天）")
+        p.add_argument("--in-place", action="store_true",
+                       help="把结果写回 surveys/ 中的原表（先备份到 .credit/backups/）；默认写入 out/YYYY-MM/ 的副本")
+    return parser
+
+
+def _print_rate_report(report, out: TextIO) -> None:
+    from collections import Counter
+
+    grades = Counter(r.rating.result.grade.value for r in report.rated if r.rating)
+    print(f"期间 {report.period}，评定日期 {report.as_of:%Y-%m-%d}", file=out)
+    print(f"已评定 {sum(grades.values())} 户：A级 {grades['A']}，B级 {grades['B']}，C级 {grades['C']}", file=out)
+    problems = [p for r in report.rated for p in r.problems]
+    errors = sum(1 for p in problems if p.level.value == "错误")
+    if problems:
+        print(f"表内问题 {len(problems)} 处（错误 {errors}，警告 {len(problems) - errors}）：", file=out)
+        for p in problems:
+            print(f"  [{p.level.value}] {p.render()}", file=out)
+    for item in report.rejected:
+        print(f"未能评定：{item['file']}", file=out)
+        for e in item["errors"]:
+            print(f"  {e}", file=out)
+    for path in report.outputs:
+        if path.suffix == ".json" or path.name.startswith("客户信用"):
+            print(f"输出：{path}", file=out)
+    for path in report.backups:
+        print(f"已备份原表：{path}", file=out)
+
+
+def _cmd_init(args, out: TextIO, err: TextIO) -> int:
+    from credit_workbook.workspace import init_workspace
+
+    ws = init_workspace(args.dir)
+    print(f"已创建工作目录 {ws.root}：credit.toml、templates/（四张表单模板）、surveys/、inbox/ 等", file=out)
+    return EXIT_OK
+
+
+def _cmd_rate(args, out: TextIO, err: TextIO) -> int:
+    from credit_workbook.actions.rate import rate_workspace
+    from credit_workbook.workspace import Workspace, workspace_lock
+
+    ws = Workspace.open(args.dir)
+    progress = Progress(err)
+    with workspace_lock(ws):
+        try:
+            report = rate_workspace(ws, args.period, args.as_of, in_place=args.in_place,
+                                    progress=progress, command=args.command)
+        finally:
+            progress.stop()
+    _print_rate_report(report, out)
+    return report.exit_code
+
+
+def _cmd_demo(args, out: TextIO, err: TextIO) -> int:
+    from credit_workbook.actions.demo import make_demo
+
+    ws, period = make_demo(args.dir)
+    print(f"示例工作目录：{ws.root}（{period}）", file=out)
+    args.dir, args.period, args.as_of, args.in_place, args.command = ws.root, period, None, False, "run"
+    _cmd_rate(args, out, err)
+    return EXIT_OK  # the demo's mistaken forms are part of the show, not a failure
+
+
+COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "rate": _cmd_rate, "run": _cmd_rate}
+
+
+def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors
+        return int(exc.code or 0)
+    from credit_workbook.errors import UserError
+
+    try:
+        return COMMANDS[args.command](args, out, err)
+    except UserError as exc:
+        if args.verbose:
+            import traceback
+
+            traceback.print_exc(file=err)
+        print(f"错误：{exc}", file=err)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("已中断", file=err)
+        return 130
+    except Exception as exc:  # a fault of ours: say so, keep the traceback behind -v
+        if args.verbose:
+            import traceback
+
+            traceback.print_exc(file=err)
+        print(f"内部错误：{type(exc).__name__}: {exc}（加 -v 查看详细信息）", file=err)
+        return EXIT_FAULT

@@ -1,0 +1,114 @@
+"""Writing files so that nothing is ever half-written, and the same content gives the same bytes.
+
+Every output goes through ``atomic_write``: a temp file in the target's
+folder, fsync, then ``os.replace`` — a kill at any point leaves the old file
+or the new one, never a torn one. ``stable_zip`` removes the two things that
+make two saves of the same workbook differ (zip member times and the
+``dcterms:modified`` stamp), so re-running a command is byte-for-byte
+idempotent.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+_CREATED = re.compile(rb"(<dcterms:created[^>]*>)[^<]*(</dcterms:created>)")
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_dir(path.parent)
+
+
+def atomic_copy(src: Path, dst: Path) -> None:
+    """Copy byte for byte (archives, backups) with the same all-or-nothing promise."""
+    dst = Path(dst)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
+    try:
+        with os.fdopen(fd, "wb") as out, open(src, "rb") as inp:
+            shutil.copyfileobj(inp, out, 1 << 20)
+            out.flush()
+            os.fsync(out.fileno())
+        shutil.copystat(src, tmp)
+        os.replace(tmp, dst)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_dir(dst.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _w3c(when: datetime) -> bytes:
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+
+
+def stable_zip(data: bytes, modified: datetime | None = None, created: datetime | None = None) -> bytes:
+    """Rewrite an xlsx so its bytes depend only on its content.
+
+    Member order is kept; member times become 1980-01-01; the
+    ``dcterms:modified`` / ``dcterms:created`` stamps become the given times
+    (a user's own ``created`` is left alone unless asked).
+    """
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            payload = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                if modified is not None:
+                    payload = _MODIFIED.sub(rb"\g<1>" + _w3c(modified) + rb"\g<2>", payload)
+                if created is not None:
+                    payload = _CREATED.sub(rb"\g<1>" + _w3c(created) + rb"\g<2>", payload)
+            member = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o600 << 16
+            dst.writestr(member, payload)
+    return out.getvalue()
+
+
+def workbook_bytes(wb, modified: datetime | None = None, created: datetime | None = None) -> bytes:
+    """An openpyxl workbook as reproducible xlsx bytes."""
+    buf = io.BytesIO()
+    wb.save(buf)
+    return stable_zip(buf.getvalue(), modified, created)
+
+
+def save_openpyxl(wb, path: Path, modified: datetime | None = None, created: datetime | None = None) -> None:
+    """Save an openpyxl workbook atomically and reproducibly."""
+    atomic_write(path, workbook_bytes(wb, modified, created))
