@@ -116,7 +116,7 @@ _TOML_HINTS = (
     ("Unclosed inline table", "花括号缺少结束的 }"),
     ("Expected ']' at the end of a table", "节名缺少结束的 ]"),
     ("Expected newline or end of document", "一行只能写一项（其余内容可用 # 变成注释）"),
-    ("Invalid initial character for a key part", "键名写法不对：中文键名要用英文双引号括起来"),
+    ("Invalid initial character for a key part", "键名写法不对：只能用英文字母、数字、_ 和 -，其余要用英文双引号括起来"),
     ("Unescaped '\\' in a string", "文本中的 \\ 要写成 \\\\，或改用英文单引号括起来"),
     ("Illegal character", "含有不允许的控制字符"),
     ("Found invalid character", "含有不允许的字符"),
@@ -132,7 +132,12 @@ def _syntax_message(error: str, text: str, file_name: str) -> str:
     if m is None:
         where = ""
     elif m.group(2):
-        where = f" 第{m.group(2)}行第{m.group(3)}列"
+        line, column = int(m.group(2)), int(m.group(3))
+        where = f" 第{line}行第{column}列"
+        lines = text.split("\n")
+        char = lines[line - 1][column - 1:column] if line <= len(lines) else ""
+        if what in ("Invalid statement", "Invalid initial character for a key part") and char > "\x7f":
+            hint = '键名含中文时要用英文双引号括起来，如 "总经理" = []'
     else:
         where = " 文件末尾"
         opened = _line_spans(text).get(())
@@ -364,7 +369,8 @@ def _is_password_key(key: str) -> bool:
 def _show(value: Any) -> str:
     """A value as the clerk would have typed it in TOML."""
     if isinstance(value, str):
-        s = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        s = '"' + escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + '"'
     elif isinstance(value, bool):
         s = "true" if value else "false"
     elif isinstance(value, list):

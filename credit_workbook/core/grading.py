@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from credit_workbook.core.articles import article, clause
+from credit_workbook.core.articles import article
 from credit_workbook.core.model import (
     Condition,
     Contradiction,

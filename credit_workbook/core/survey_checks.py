@@ -78,7 +78,7 @@ def _convert(spec: FieldSpec, value: object):
     if spec.kind == "date":
         return parse.parse_date(value)
     if spec.kind == "number":
-        return parse.parse_number(value)
+        return parse.parse_number(value, wan_unit=spec.unit == "万元")
     if spec.kind == "integer":
         return parse.parse_int(value)
     if spec.kind == "yesno":

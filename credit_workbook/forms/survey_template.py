@@ -17,6 +17,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from credit_workbook.forms import fields
 from credit_workbook.forms.fields import FieldSpec, TableSpec
+from credit_workbook.forms.rows import FIXED_CREATED
 from credit_workbook.forms.xlsx_style import (
     Styles,
     add_input_hint,
@@ -38,6 +39,7 @@ SIGN_ROW_H = 30
 
 WIDE_TEXT = frozenset({"customer_name", "address", "main_products"})  # value spans B:D
 BLOCKS = {"result_reasons": 5}  # tall wrapped box: rows it spans
+PAGE_BREAK_BEFORE = fields.S_RECORD  # two A4 pages: facts | record, request, sign-off, result
 
 FOOTNOTE = (
     "注：1. 本表由营销部业务主管填写，上报部门经理审核，公司财务部门备案；填表人对本表内容的真实性负全部责任（第十条）。\n"
@@ -202,12 +204,10 @@ class _SurveySheet:
         self.row += 1
 
 
-def build_survey_template(path: Path | str, created: datetime | None = None) -> Path:
+def build_survey_template(path: Path | str, created: datetime = FIXED_CREATED) -> Path:
     """Write the blank Form 1 workbook; returns its path."""
-    from credit_workbook.forms.build_templates import FIXED_CREATED
-
     path = Path(path)
-    wb = new_workbook(path, created or FIXED_CREATED, title="《" + TITLE + "》")
+    wb = new_workbook(path, created, title="《" + TITLE + "》")
     st = Styles(wb, size=11)
     ws = wb.add_worksheet(fields.SURVEY_SHEET)
     for col, width in enumerate(WIDTHS):
@@ -221,7 +221,10 @@ def build_survey_template(path: Path | str, created: datetime | None = None) -> 
     )
     by_section = {s: [f for f in fields.FIELDS if f.section == s] for s in fields.SECTIONS}
     tables = {s: [t for t in fields.TABLES if t.section == s] for s in fields.SECTIONS}
+    breaks = []
     for section in fields.SECTIONS:
+        if section == PAGE_BREAK_BEFORE:
+            breaks.append(sheet.row)
         sheet.heading(section)
         height = SIGN_ROW_H if section == fields.S_SIGN else ROW_H
         for planned in plan_section(by_section[section]):
@@ -235,6 +238,7 @@ def build_survey_template(path: Path | str, created: datetime | None = None) -> 
         wb.define_name(name, f"={sheet_ref}!{xl_rowcol_to_cell(r, c, row_abs=True, col_abs=True)}")
 
     setup_print(ws, ncols=NCOLS, last_row=sheet.row - 1, landscape=False, repeat=(0, 1))
+    ws.set_h_pagebreaks(breaks)
     protect(ws)
     ws.activate()
     ws.set_first_sheet()

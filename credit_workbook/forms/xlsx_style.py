@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -143,7 +144,7 @@ def text_units(text: str) -> float:
 def lines_needed(text: str, width_units: float) -> int:
     lines = 0
     for part in (text or "").split("\n"):
-        lines += max(1, math.ceil(text_units(part) / max(width_units - 1, 1)))
+        lines += max(1, math.ceil(text_units(part) / max(width_units - 0.5, 1)))
     return max(lines, 1)
 
 
@@ -192,6 +193,71 @@ def merge_formula(ws: Worksheet, first_row: int, first_col: int, last_row: int, 
 
 def cell(row: int, col: int, absolute: bool = False) -> str:
     return xl_rowcol_to_cell(row, col, row_abs=absolute, col_abs=absolute)
+
+
+# -- tabular forms ------------------------------------------------------------
+@dataclass(frozen=True)
+class Column:
+    """One column of a tabular form: header text, value kind, width, source attribute."""
+
+    header: str
+    kind: str  # a key of NUM_FORMATS
+    width: float
+    attr: str | None = None  # attribute of the row dataclass (None: computed here)
+    total: bool = False  # summed in 小计/合计 rows
+    align: str | None = None  # override the kind's alignment (short codes centred)
+
+    def fmt(self, st: "Styles", role: str = "plain"):
+        return st.cell(self.kind, role, align=self.align)
+
+
+def set_widths(ws: Worksheet, columns: Sequence[Column]) -> None:
+    for c, column in enumerate(columns):
+        ws.set_column(c, c, column.width)
+
+
+def write_column_headers(ws: Worksheet, st: Styles, row: int, columns: Sequence[Column]) -> None:
+    lines = max(lines_needed(c.header, c.width) for c in columns)
+    ws.set_row(row, row_height(lines, st.size))
+    for c, column in enumerate(columns):
+        ws.write_string(row, c, column.header, st.header())
+
+
+def write_row(ws: Worksheet, st: Styles, row: int, columns: Sequence[Column], values: Sequence,
+              roles: Sequence[str] | str = "plain", min_height: float = 18) -> None:
+    """One data row; its height grows with the longest wrapped text."""
+    if isinstance(roles, str):
+        roles = [roles] * len(columns)
+    lines = 1
+    for c, (column, value, role) in enumerate(zip(columns, values, roles)):
+        write_value(ws, row, c, value, column.fmt(st, role))
+        if column.kind == "text" and isinstance(value, str):
+            lines = max(lines, lines_needed(value, column.width))
+    ws.set_row(row, max(min_height, row_height(lines, st.size)))
+
+
+def write_band(ws: Worksheet, st: Styles, row: int, text: str, ncols: int) -> None:
+    """A block heading across the table (一、A级客户 …)."""
+    ws.set_row(row, 20)
+    merge_text(ws, row, 0, row, ncols - 1, text, st.section())
+
+
+def write_total_row(ws: Worksheet, st: Styles, row: int, columns: Sequence[Column], label: str,
+                    formulas: dict[int, tuple[str, object]], label_cols: int = 2) -> None:
+    """小计/合计: label over the first columns, formulas (with cached values
+    computed in Python, so any reader sees the right number before a recalc)."""
+    ws.set_row(row, 20)
+    for c, column in enumerate(columns):
+        if c >= label_cols and c not in formulas:
+            ws.write_blank(row, c, None, st.cell(column.kind, "total"))
+    merge_text(ws, row, 0, row, label_cols - 1, label, st.cell("text", "total", align="center"))
+    for c, (formula, value) in formulas.items():
+        kind = "count" if columns[c].kind in ("text", "code") else columns[c].kind
+        ws.write_formula(row, c, formula, st.cell(kind, "total"), _cached(value))
+
+
+def _cached(value):
+    return float(value) if isinstance(value, Decimal) else value
 
 
 # -- blocks ------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from hypothesis import given
@@ -100,7 +100,7 @@ def test_date_serial_round_trip(d):
 @given(st.dates(min_value=date(1900, 1, 1), max_value=date(9999, 12, 31)))
 def test_date_every_written_form_round_trips(d):
     for text in (d.isoformat(), f"{d.year}/{d.month}/{d.day}", f"{d.year}年{d.month}月{d.day}日",
-                 d.strftime("%Y%m%d") if d.year >= 1000 else d.isoformat()):
+                 d.strftime("%Y%m%d")):
         assert parse_date(text) == d
 
 
@@ -188,7 +188,6 @@ def test_amount_thousands_text_round_trips(d):
 
 @given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False))
 def test_amount_from_float_matches_its_shortest_repr(x):
-    from decimal import ROUND_HALF_UP
     assert parse_amount(x) == Decimal(repr(x)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 

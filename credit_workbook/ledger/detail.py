@@ -1,0 +1,354 @@
+"""One pass over a 明细账: entries, openings, and every figure checked against its neighbours.
+
+用友 prints a detail ledger in counterparty blocks — 上月结转, the entries,
+本月合计, 本年累计 — with the code and name often only on the block's
+first row; 金蝶 prints one flat table with a 合计 at the bottom. Both are
+read by the same loop: the counterparty is carried down until a subtotal
+closes the block, and the running balance is recomputed per counterparty
+and account so that one wrong figure is reported once, at its cell.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from credit_workbook.core.parse import ValueParseError, clean_code, clean_text, parse_amount, parse_date
+from credit_workbook.ledger.common import (
+    CARRY,
+    CUMULATIVE,
+    OPENING,
+    SUBTOTAL,
+    TOTAL,
+    ZERO,
+    Sheet,
+    direction_sign,
+    first_filled,
+    is_blank_row,
+    label_of,
+    money,
+    normalise_account,
+)
+from credit_workbook.ledger.model import LedgerEntry, OpeningRow
+
+_LABELS = {"debit": "借方", "credit": "贷方", "balance": "余额"}
+
+
+@dataclass
+class _Running:
+    """A counterparty+account balance, recomputed from its last trusted base.
+
+    After a mismatch the file's own figure is kept as an alternative chain:
+    a mistyped balance is then reported once (the next row agrees with the
+    computed chain again), and so is a mistyped amount (the next rows agree
+    with the file's chain, which takes over).
+    """
+
+    base: Decimal
+    base_label: str  # 期初 or 第N行余额: how the message explains the base
+    debit: Decimal = ZERO
+    credit: Decimal = ZERO
+    alt: _Running | None = None
+
+    @property
+    def expected(self) -> Decimal:
+        return self.base + self.debit - self.credit
+
+    def add(self, debit: Decimal, credit: Decimal) -> None:
+        self.debit += debit
+        self.credit += credit
+        if self.alt is not None:
+            self.alt.add(debit, credit)
+
+    def rebase(self, value: Decimal, label: str) -> None:
+        self.base, self.base_label, self.debit, self.credit, self.alt = value, label, ZERO, ZERO, None
+
+
+@dataclass
+class _Sums:
+    debit: Decimal = ZERO
+    credit: Decimal = ZERO
+    count: int = 0
+    keys: set = field(default_factory=set)
+    unreadable: bool = False  # an amount in scope was not a number: the sum is unknown
+
+    def add(self, debit: Decimal, credit: Decimal, key) -> None:
+        self.debit += debit
+        self.credit += credit
+        self.count += 1
+        self.keys.add(key)
+
+
+@dataclass
+class DetailResult:
+    entries: list[LedgerEntry]
+    openings: list[OpeningRow]
+    months: Counter
+
+
+class DetailReader:
+    """Reads data rows below the header of one 明细账 sheet."""
+
+    def __init__(self, sheet: Sheet, columns: dict[str, int], default_account: str | None):
+        self.sheet = sheet
+        self.cols = columns
+        self.default_account = default_account
+        self.entries: list[LedgerEntry] = []
+        self.openings: list[OpeningRow] = []
+        self.months: Counter = Counter()
+        self.running: dict[tuple, _Running] = {}
+        self.block = _Sums()
+        self.whole = _Sums()
+        self.block_labels: set[str] = set()  # labels used to close counterparty blocks
+        self.code: str | None = None
+        self.name: str | None = None
+        self.account: str | None = default_account
+        self.unknown_accounts: set[str] = set()
+        self.inferred_warned = False
+
+    # ------------------------------------------------------------ helpers
+
+    def _cell(self, row, key):
+        c = self.cols.get(key)
+        if c is None or c >= len(row):
+            return None
+        return row[c]
+
+    def _amount(self, row, r, key) -> tuple[Decimal | None, bool]:
+        """(value, ok): a cell that is not a number is reported, and is not ok."""
+        value = self._cell(row, key)
+        try:
+            return parse_amount(value), True
+        except ValueParseError as exc:
+            self.sheet.error(key, self.sheet.place(r, self.cols[key]), f"{_LABELS.get(key, key)}{exc}")
+            return None, False
+
+    def _signed_balance(self, row, r) -> tuple[Decimal | None, bool]:
+        value, ok = self._amount(row, r, "balance")
+        if "direction" not in self.cols:
+            return value, ok
+        try:
+            sign = direction_sign(self._cell(row, "direction"))
+        except ValueError as exc:
+            self.sheet.error("direction", self.sheet.place(r, self.cols["direction"]), str(exc))
+            return value, False
+        if value is None or sign is None:
+            return value, ok
+        if sign == 0:
+            if value != 0:
+                self.sheet.error(
+                    "balance", self.sheet.place(r, self.cols["balance"]),
+                    f"方向为“平”，余额应为 0.00，文件中为 {money(value)}",
+                )
+                return value, False
+            return value, ok
+        return value * sign, ok
+
+    def _who(self, row, r) -> None:
+        """Carry the counterparty down the block; a new code or name starts a new one."""
+        code = None
+        if "code" in self.cols:
+            try:
+                code = clean_code(self._cell(row, "code"))
+            except ValueParseError as exc:
+                self.sheet.error("code", self.sheet.place(r, self.cols["code"]), str(exc))
+        name = clean_text(self._cell(row, "name")) if "name" in self.cols else None
+        if code is not None:
+            if code != self.code:
+                self.code, self.name = code, name
+            elif name is not None:
+                self.name = name
+        elif name is not None and name != self.name:
+            self.code, self.name = None, name
+        if "account" in self.cols:
+            account, printed = normalise_account(self._cell(row, "account"))
+            if printed is not None:
+                self.account = account
+                if account is None and printed not in self.unknown_accounts:
+                    self.unknown_accounts.add(printed)
+                    self.sheet.warning(
+                        "account", self.sheet.place(r, self.cols["account"]),
+                        f"科目“{printed}”不是应收账款/预付账款/预收账款，按未知科目读取",
+                    )
+
+    def _who_cells_filled(self, row) -> bool:
+        return any(clean_text(self._cell(row, k)) for k in ("code", "name") if k in self.cols)
+
+    def _end_block(self) -> None:
+        self.block = _Sums()
+        self.code = self.name = None
+        self.account = self.default_account
+
+    # ------------------------------------------------------------ rows
+
+    def read(self, rows: list[list[object]], start: int) -> DetailResult:
+        summary_col = self.cols.get("summary")
+        for r in range(start, len(rows)):
+            row = rows[r]
+            if is_blank_row(row):
+                continue
+            label = label_of(row, summary_col)
+            if label is None:
+                self._entry_or_text(row, r)
+                continue
+            kind, text = label
+            if kind == OPENING:
+                self._opening(row, r)
+            elif kind == SUBTOTAL or (kind == TOTAL and not (self.block_labels - {text})):
+                self._check_sums(row, r, text, self.block, block=True)
+                self.block_labels.add(text)
+                self._end_block()
+            elif kind == TOTAL:
+                self._check_sums(row, r, text, self.whole, block=False)
+                self._end_block()
+            elif kind == CUMULATIVE:
+                self._end_block()
+            elif kind == CARRY:
+                continue
+        return DetailResult(self.entries, self.openings, self.months)
+
+    def _opening(self, row, r) -> None:
+        self._who(row, r)
+        balance, ok = self._signed_balance(row, r)
+        if balance is None:
+            debit, ok_d = self._amount(row, r, "debit")
+            credit, ok_c = self._amount(row, r, "credit")
+            ok = ok and ok_d and ok_c
+            balance = (debit or ZERO) - (credit or ZERO)
+        col = self.cols.get("balance", self.cols.get("debit"))
+        place = self.sheet.place(r, col)
+        if self.code is None and self.name is None:
+            self._missing_who(r)
+            return
+        self.openings.append(OpeningRow(self.code, self.name, self.account, balance, place))
+        self.running[(self.code or self.name, self.account)] = _Running(balance, "期初")
+
+    def _missing_who(self, r) -> None:
+        col = self.cols.get("code", self.cols.get("name"))
+        self.sheet.error("code", self.sheet.place(r, col), "缺少往来单位编码和名称")
+
+    def _entry_or_text(self, row, r) -> None:
+        raw_date = self._cell(row, "date")
+        debit, ok_d = self._amount(row, r, "debit")
+        credit, ok_c = self._amount(row, r, "credit")
+        balance, ok_b = self._signed_balance(row, r) if "balance" in self.cols else (None, True)
+        has_date = raw_date is not None and raw_date != "" and not (
+            isinstance(raw_date, str) and not raw_date.strip()
+        )
+        if not has_date and debit is None and credit is None and balance is None and ok_d and ok_c and ok_b:
+            if self._who_cells_filled(row):
+                self._who(row, r)  # a block heading: code and name on a row of their own
+                return
+            c = first_filled(row)
+            self.sheet.warning(
+                "row", self.sheet.place(r, c), f"此行不是账行（没有日期和金额），已略过：{clean_text(row[c])}"
+            )
+            return
+        self._who(row, r)
+        if self.code is None and self.name is None:
+            self._missing_who(r)
+            return
+        day = self._date(raw_date, r, has_date)
+        debit, credit = debit or ZERO, credit or ZERO
+        key = (self.code or self.name, self.account)
+        self.block.add(debit, credit, key)
+        self.whole.add(debit, credit, key)
+        if not (ok_d and ok_c):
+            self.block.unreadable = self.whole.unreadable = True
+        self._check_running(key, debit, credit, balance, ok_d and ok_c and ok_b, r)
+        if day is None:
+            return
+        self.months[(day.year, day.month)] += 1
+        self.entries.append(LedgerEntry(
+            date=day,
+            voucher=clean_text(self._cell(row, "voucher")),
+            code=self.code,
+            name=self.name,
+            summary=clean_text(self._cell(row, "summary")),
+            debit=debit,
+            credit=credit,
+            balance=balance,
+            account=self.account,
+            place=self.sheet.place(r, self.cols["date"]),
+            row=r + 1,
+        ))
+
+    def _date(self, raw, r, has_date) -> date | None:
+        place = self.sheet.place(r, self.cols["date"])
+        if not has_date:
+            self.sheet.error("date", place, "缺少日期")
+            return None
+        try:
+            return parse_date(raw)
+        except ValueParseError as exc:
+            self.sheet.error("date", place, str(exc))
+            return None
+
+    def _check_running(self, key, debit, credit, balance, figures_ok, r) -> None:
+        run = self.running.get(key)
+        if run is None:
+            if not self.openings and balance is not None and figures_ok:
+                # No 期初 rows anywhere so far: the export omits them, so work
+                # the opening back from the first balance (history checks it later).
+                opening = balance - debit + credit
+                place = self.sheet.place(r, self.cols["balance"])
+                self.openings.append(OpeningRow(self.code, self.name, self.account, opening, place, True))
+                if not self.inferred_warned:
+                    self.inferred_warned = True
+                    self.sheet.warning(
+                        "opening", self.sheet.place(r, None),
+                        "文件中没有期初余额行，各往来单位的期初余额按其第一笔的余额倒推",
+                    )
+                run = _Running(opening, "期初")
+            else:
+                run = _Running(ZERO, "期初")
+            self.running[key] = run
+        run.add(debit, credit)
+        if balance is None:
+            return
+        row_label = f"第{r + 1}行余额"
+        if not figures_ok:
+            run.rebase(balance, row_label)
+            return
+        if balance == run.expected:
+            run.alt = None
+            return
+        if run.alt is not None and balance == run.alt.expected:
+            self.running[key] = run.alt
+            run.alt.alt = None
+            return
+        self.sheet.error(
+            "balance", self.sheet.place(r, self.cols["balance"]),
+            f"余额应为 {money(run.expected)}（{run.base_label} {money(run.base)} + 借方 {money(run.debit)}"
+            f" − 贷方 {money(run.credit)}），文件中为 {money(balance)}",
+        )
+        run.alt = _Running(balance, row_label)
+
+    def _check_sums(self, row, r, text, sums: _Sums, block: bool) -> None:
+        if sums.unreadable:
+            return  # the unreadable amount is already reported; a sum without it proves nothing
+        scope = f"上方 {sums.count} 笔之和" if block else f"全表 {sums.count} 笔之和"
+        for key, expected in (("debit", sums.debit), ("credit", sums.credit)):
+            value, ok = self._amount(row, r, key)
+            if not ok:
+                continue
+            value = value or ZERO
+            if value != expected:
+                self.sheet.error(
+                    key, self.sheet.place(r, self.cols[key]),
+                    f"{text}{_LABELS[key]}应为 {money(expected)}（{scope}），文件中为 {money(value)}",
+                )
+        if not block or "balance" not in self.cols or len(sums.keys) > 1:
+            return
+        balance, ok = self._signed_balance(row, r)
+        key = next(iter(sums.keys)) if sums.keys else (self.code or self.name, self.account)
+        run = self.running.get(key)
+        if balance is None or not ok or run is None:
+            return
+        if balance != run.expected:
+            self.sheet.error(
+                "balance", self.sheet.place(r, self.cols["balance"]),
+                f"{text}余额应为 {money(run.expected)}（该单位最后余额），文件中为 {money(balance)}",
+            )
