@@ -492,3 +492,8 @@ def test_crlf_files_get_the_same_lines():
 
 def test_value_in_inline_table_falls_back_to_the_table_line():
     assert error_of('\n\nmail = { smtp_port = 0 }\n') == "credit.toml 第3行 mail.smtp_port：应为 1–65535 之间的整数，现为 0"
+
+
+def test_each_problem_stays_on_one_line_even_with_a_newline_in_the_value():
+    assert error_of('[mail]\nsecurity = "ssl\\nx"\n') == (
+        'credit.toml 第2行 mail.security：应为 "starttls"、"ssl" 或 "none"，现为 "ssl\\nx"')

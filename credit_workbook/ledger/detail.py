@@ -36,6 +36,14 @@ from credit_workbook.ledger.model import LedgerEntry, OpeningRow
 _LABELS = {"debit": "借方", "credit": "贷方", "balance": "余额"}
 
 
+def _looks_like_date(value: object) -> bool:
+    """A row with no amounts is still an entry if its date cell holds a date (a zero-amount line)."""
+    try:
+        return parse_date(value) is not None
+    except ValueParseError:
+        return False
+
+
 @dataclass
 class _Running:
     """A counterparty+account balance, recomputed from its last trusted base.
@@ -129,11 +137,13 @@ class DetailReader:
         value, ok = self._amount(row, r, "balance")
         if "direction" not in self.cols:
             return value, ok
+        # A balance whose sign is unknown is left out of the running check
+        # (None) rather than trusted: the computed chain carries on.
         try:
             sign = direction_sign(self._cell(row, "direction"))
         except ValueError as exc:
             self.sheet.error("direction", self.sheet.place(r, self.cols["direction"]), str(exc))
-            return value, False
+            return None, False
         if value is None or sign is None:
             return value, ok
         if sign == 0:
@@ -142,7 +152,7 @@ class DetailReader:
                     "balance", self.sheet.place(r, self.cols["balance"]),
                     f"方向为“平”，余额应为 0.00，文件中为 {money(value)}",
                 )
-                return value, False
+                return None, False
             return value, ok
         return value * sign, ok
 
@@ -234,10 +244,11 @@ class DetailReader:
         debit, ok_d = self._amount(row, r, "debit")
         credit, ok_c = self._amount(row, r, "credit")
         balance, ok_b = self._signed_balance(row, r) if "balance" in self.cols else (None, True)
+        amounts = debit is not None or credit is not None or balance is not None or not (ok_d and ok_c and ok_b)
         has_date = raw_date is not None and raw_date != "" and not (
             isinstance(raw_date, str) and not raw_date.strip()
         )
-        if not has_date and debit is None and credit is None and balance is None and ok_d and ok_c and ok_b:
+        if not amounts and not _looks_like_date(raw_date):
             if self._who_cells_filled(row):
                 self._who(row, r)  # a block heading: code and name on a row of their own
                 return
@@ -246,35 +257,20 @@ class DetailReader:
                 "row", self.sheet.place(r, c), f"此行不是账行（没有日期和金额），已略过：{clean_text(row[c])}"
             )
             return
-        self._who(row, r)
-        if self.code is None and self.name is None:
-            self._missing_who(r)
-            return
         day = self._date(raw_date, r, has_date)
         debit, credit = debit or ZERO, credit or ZERO
+        self._who(row, r)
         key = (self.code or self.name, self.account)
         self.block.add(debit, credit, key)
         self.whole.add(debit, credit, key)
         if not (ok_d and ok_c):
             self.block.unreadable = self.whole.unreadable = True
+        if self.code is None and self.name is None:
+            self._missing_who(r)
+            return
         self._check_running(key, debit, credit, balance, ok_d and ok_c and ok_b, r)
         if day is None:
             return
-        self.months[(day.year, day.month)] += 1
-        self.entries.append(LedgerEntry(
-            date=day,
-            voucher=clean_text(self._cell(row, "voucher")),
-            code=self.code,
-            name=self.name,
-            summary=clean_text(self._cell(row, "summary")),
-            debit=debit,
-            credit=credit,
-            balance=balance,
-            account=self.account,
-            place=self.sheet.place(r, self.cols["date"]),
-            row=r + 1,
-        ))
-
     def _date(self, raw, r, has_date) -> date | None:
         place = self.sheet.place(r, self.cols["date"])
         if not has_date:
