@@ -12,12 +12,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from xlsxwriter.utility import xl_col_to_name
-
 from credit_workbook.forms.rows import ExecutionRow, FlagRow, FormMeta, SalespersonRow
 from credit_workbook.forms.xlsx_style import (
     Column,
     Styles,
+    col_range,
     new_workbook,
     prose_date,
     prose_period,
@@ -87,13 +86,13 @@ FLAG_COLUMNS: tuple[Column, ...] = (
 )
 
 SALESPERSON_COLUMNS: tuple[Column, ...] = (
-    Column("经办业务员", "text", 12, "salesperson", align="center"),
-    Column("客户数", "int", 8, "customers", total=True),
-    Column("核定额度合计", "money", 16, "approved_total", total=True),
-    Column("期末占用合计", "money", 16, "closing_total", total=True),
-    Column("逾期金额合计", "money", 16, "overdue_total", total=True),
-    Column("红色事项", "int", 9, "red", total=True),
-    Column("黄色事项", "int", 9, "yellow", total=True),
+    Column("经办业务员", "text", 14, "salesperson", align="center"),
+    Column("客户数", "int", 10, "customers", total=True),
+    Column("核定额度合计", "money", 18, "approved_total", total=True),
+    Column("期末占用合计", "money", 18, "closing_total", total=True),
+    Column("逾期金额合计", "money", 18, "overdue_total", total=True),
+    Column("红色事项", "int", 11, "red", total=True),
+    Column("黄色事项", "int", 11, "yellow", total=True),
 )
 
 SEVERITY_FILL = {"红": "#F8CBAD", "黄": "#FFE699", "蓝": "#BDD7EE"}
@@ -106,9 +105,9 @@ def _sheet(wb, st: Styles, meta: FormMeta, name: str, title: str, columns: Seque
     then the signature strip; the same frame for each sheet of Form 4."""
     ws = wb.add_worksheet(name)
     ncols = len(columns)
-    set_widths(ws, columns)
+    widths = set_widths(ws, columns)
     header_row = write_header_block(
-        ws, st, title=title, ncols=ncols, left=f"编制单位：{meta.company}",
+        ws, st, title=title, widths=widths, left=f"编制单位：{meta.company}",
         center=f"期间：{prose_period(meta.period)}　评定日期：{prose_date(meta.as_of)}",
         right=f"编号：ZXPJ-{meta.period}" if meta.period and number else "",
     )
@@ -131,14 +130,13 @@ def _sheet(wb, st: Styles, meta: FormMeta, name: str, title: str, columns: Seque
     for c, column in enumerate(columns):
         if column.total:
             value = sum((Decimal(getattr(x, column.attr) or 0) for x in items), Decimal(0))
-            letter = xl_col_to_name(c)
-            formulas[c] = (f"=SUM({letter}{first + 1}:{letter}{last + 1})",
+            formulas[c] = (f"=SUM({col_range(c, first, last)})",
                            int(value) if column.kind == "int" else value)
     if formulas:
         write_total_row(ws, st, row, columns, "合计", formulas, label_cols=label_cols)
         row += 1
     if roles:
-        row = write_signature_strip(ws, st, row + 1, roles, ncols, article=ARTICLE)
+        row = write_signature_strip(ws, st, row + 1, roles, widths, article=ARTICLE)
     ws.freeze_panes(header_row + 1, 0)
     setup_print(ws, ncols=ncols, last_row=row - 1, landscape=landscape, repeat=(0, header_row))
 

@@ -13,16 +13,18 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from credit_workbook.forms.rows import FormMeta, GradeSummaryRow
 from credit_workbook.forms.xlsx_style import (
     Column,
     Styles,
+    col_range,
     merge_text,
     new_workbook,
     prose_date,
     prose_period,
+    ref,
     set_widths,
     setup_print,
     write_band,
@@ -106,11 +108,11 @@ def write_grade_summary(path: Path | str, rows: Sequence[GradeSummaryRow], meta:
     wb = new_workbook(path, meta.created, title="《" + TITLE + "》", company=meta.company)
     st = Styles(wb, size=11)
     ws = wb.add_worksheet(SHEET)
-    set_widths(ws, COLUMNS)
+    widths = set_widths(ws, COLUMNS)
 
     number = f"编号：XYDJ-{meta.period}" if meta.period else "编号："
     header_row = write_header_block(
-        ws, st, title=TITLE, ncols=NCOLS, left=f"编制单位：{meta.company}",
+        ws, st, title=TITLE, widths=widths, left=f"编制单位：{meta.company}",
         center=f"期间：{prose_period(meta.period)}　评定日期：{prose_date(meta.as_of)}",
         right=number,
     )
@@ -132,14 +134,14 @@ def write_grade_summary(path: Path | str, rows: Sequence[GradeSummaryRow], meta:
                 row += 1
         else:  # keeps the 小计 formulas over a real (blank) range
             write_row(ws, st, row, COLUMNS, [None] * NCOLS)
-            merge_text(ws, row, COUNT_COL, row, COUNT_COL, "（无）", st.cell("text", align="center"))
+            ws.write_string(row, COUNT_COL, "（无）", st.cell("text", align="center"))
             row += 1
         last = row - 1
-        formulas = {COUNT_COL: (f"=COUNTA({_rng(CODE_COL, first, last)})", len(block))}
+        formulas = {COUNT_COL: (f"=COUNTA({col_range(CODE_COL, first, last)})", len(block))}
         for c in totals:
             value = _sum(block, COLUMNS[c].attr)
             totals[c] += value
-            formulas[c] = (f"=SUM({_rng(c, first, last)})", value)
+            formulas[c] = (f"=SUM({col_range(c, first, last)})", value)
         write_total_row(ws, st, row, COLUMNS, f"{grade}级小计", formulas)
         subtotal_rows[grade] = row
         counts[grade] = len(block)
@@ -147,8 +149,8 @@ def write_grade_summary(path: Path | str, rows: Sequence[GradeSummaryRow], meta:
     last_data = row - 1
 
     total_row = row
-    formulas = {c: ("=" + "+".join(_ref(c, subtotal_rows[g]) for g in GRADES), totals.get(c, len(rows)))
-                for c in [COUNT_COL, *totals]}
+    formulas = {c: ("=" + "+".join(ref(c, subtotal_rows[g]) for g in GRADES), value)
+                for c, value in {COUNT_COL: len(rows), **totals}.items()}
     write_total_row(ws, st, total_row, COLUMNS, "合计", formulas)
     row += 2
 
@@ -156,22 +158,13 @@ def write_grade_summary(path: Path | str, rows: Sequence[GradeSummaryRow], meta:
     row = _write_mix(ws, st, row, subtotal_rows, total_row, counts, len(rows))
     _write_changes(ws, st, total_row + 2, first_data, last_data, changes)
     row += 1
-    row = write_signature_strip(ws, st, row, ROLES, NCOLS, article=ARTICLE)
+    row = write_signature_strip(ws, st, row, ROLES, widths, article=ARTICLE)
 
     ws.freeze_panes(header_row + 1, 0)
     setup_print(ws, ncols=NCOLS, last_row=row - 1, landscape=True, repeat=(0, header_row))
     ws.activate()
     wb.close()
     return path
-
-
-def _rng(col: int, first: int, last: int) -> str:
-    letter = xl_col_to_name(col)
-    return f"{letter}{first + 1}:{letter}{last + 1}"
-
-
-def _ref(col: int, row: int) -> str:
-    return f"{xl_col_to_name(col)}{row + 1}"
 
 
 def _write_mix(ws, st: Styles, row: int, subtotal_rows: dict[str, int], total_row: int,
@@ -184,18 +177,18 @@ def _write_mix(ws, st: Styles, row: int, subtotal_rows: dict[str, int], total_ro
         ws.write_string(row, c, text, st.header())
     row += 1
     first = row
-    total_ref = "$" + xl_col_to_name(COUNT_COL) + "$" + str(total_row + 1)
+    total_ref = xl_rowcol_to_cell(total_row, COUNT_COL, row_abs=True, col_abs=True)
     for grade in GRADES:
         ws.write_string(row, c_grade, f"{grade}级", st.cell("text", align="center"))
-        ws.write_formula(row, c_count, "=" + _ref(COUNT_COL, subtotal_rows[grade]), st.cell("count"),
+        ws.write_formula(row, c_count, "=" + ref(COUNT_COL, subtotal_rows[grade]), st.cell("count"),
                          counts[grade])
         share = counts[grade] / total if total else 0
-        ws.write_formula(row, c_share, f"=IF({total_ref}=0,0,{_ref(c_count, row)}/{total_ref})",
+        ws.write_formula(row, c_share, f"=IF({total_ref}=0,0,{ref(c_count, row)}/{total_ref})",
                          st.cell("percent"), share)
         row += 1
     ws.write_string(row, c_grade, "合计", st.cell("text", "total", align="center"))
-    ws.write_formula(row, c_count, f"=SUM({_rng(c_count, first, row - 1)})", st.cell("count", "total"), total)
-    ws.write_formula(row, c_share, f"=SUM({_rng(c_share, first, row - 1)})", st.cell("percent", "total"),
+    ws.write_formula(row, c_count, f"=SUM({col_range(c_count, first, row - 1)})", st.cell("count", "total"), total)
+    ws.write_formula(row, c_share, f"=SUM({col_range(c_share, first, row - 1)})", st.cell("percent", "total"),
                      1 if total else 0)
     return row + 1
 
@@ -208,8 +201,7 @@ def _write_changes(ws, st: Styles, row: int, first_data: int, last_data: int, ch
     ws.write_string(row, c_kind, "变动", st.header())
     ws.write_string(row, c_count, "户数", st.header())
     row += 1
-    span = "$" + xl_col_to_name(CHANGE_COL)
-    span = f"{span}${first_data + 1}:{span}${last_data + 1}"
+    span = col_range(CHANGE_COL, first_data, last_data, absolute=True)
     for kind in CHANGES:
         ws.write_string(row, c_kind, kind, st.cell("text", align="center"))
         ws.write_formula(row, c_count, f'=COUNTIF({span},"{kind}")', st.cell("count"), changes.get(kind, 0))

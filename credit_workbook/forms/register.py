@@ -16,20 +16,20 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from xlsxwriter.utility import xl_col_to_name
-
 from credit_workbook.forms import fields
 from credit_workbook.forms.rows import FormMeta, OverlimitRow, RegisterRow
 from credit_workbook.forms.xlsx_style import (
     Column,
     Styles,
     add_list_validation,
+    col_range,
     merge_formula,
     merge_text,
     new_workbook,
     prose_date,
     prose_period,
     protect,
+    ref,
     set_widths,
     setup_print,
     write_band,
@@ -123,8 +123,8 @@ def control_line(approved_total: Decimal, jan1_exposure: Decimal | None) -> str:
 
 def _control_formula(first: int, last: int, jan1_exposure: Decimal | None) -> str:
     """The same sentence as a live formula over the 审批状态/核定额度 columns."""
-    status = _abs_range(_COL["审批状态"], first, last)
-    limit = _abs_range(_COL["核定额度"], first, last)
+    status = col_range(_COL["审批状态"], first, last, absolute=True)
+    limit = col_range(_COL["核定额度"], first, last, absolute=True)
     total = f'SUMIF({status},"已批准",{limit})'
     head = f'"授信总额控制（第二十四条）：核定额度合计 "&TEXT({total},"#,##0.00")&" 元，1月1日占用余额 "'
     if jan1_exposure is None:
@@ -132,11 +132,6 @@ def _control_formula(first: int, last: int, jan1_exposure: Decimal | None) -> st
     y = f"{jan1_exposure:.2f}"
     return (f'={head}&"{_money(jan1_exposure)} 元"'
             f'&IF({total}>{y},"；超出 "&TEXT({total}-{y},"#,##0.00")&" 元，须压缩（第二十四条）","")')
-
-
-def _abs_range(col: int, first: int, last: int) -> str:
-    letter = xl_col_to_name(col)
-    return f"${letter}${first + 1}:${letter}${last + 1}"
 
 
 def _values(index: int, row: RegisterRow) -> list:
@@ -151,9 +146,9 @@ def write_register(path: Path | str, rows: Sequence[RegisterRow], meta: FormMeta
     wb = new_workbook(path, meta.created, title="《" + TITLE + "》", company=meta.company)
     st = Styles(wb, size=10)
     ws = wb.add_worksheet(SHEET)
-    set_widths(ws, REGISTER_COLUMNS)
+    widths = set_widths(ws, REGISTER_COLUMNS)
     header_row = write_header_block(
-        ws, st, title=TITLE, ncols=NCOLS, left=f"编制单位：{meta.company}",
+        ws, st, title=TITLE, widths=widths, left=f"编制单位：{meta.company}",
         center=f"期间：{prose_period(meta.period)}　评定日期：{prose_date(meta.as_of)}",
         right=f"编号：YFSX-{meta.period}" if meta.period else "编号：",
     )
@@ -180,18 +175,18 @@ def write_register(path: Path | str, rows: Sequence[RegisterRow], meta: FormMeta
             row += 1
         last = row - 1
         _validations(ws, first, last, spare_from=first + len(block))
-        formulas = {count_col: (f"=COUNTA({_rng(code_col, first, last)})", len(block))}
+        formulas = {count_col: (f"=COUNTA({col_range(code_col, first, last)})", len(block))}
         for c in grand:
             value = sum((getattr(r, REGISTER_COLUMNS[c].attr) or Decimal(0) for r in block), Decimal(0))
             grand[c] += value
-            formulas[c] = (f"=SUM({_rng(c, first, last)})", value)
+            formulas[c] = (f"=SUM({col_range(c, first, last)})", value)
         write_total_row(ws, st, row, REGISTER_COLUMNS, "小计", formulas)
         subtotals.append(row)
         row += 1
     last_data = row - 1
 
-    formulas = {c: ("=" + "+".join(f"{xl_col_to_name(c)}{r + 1}" for r in subtotals), grand.get(c, len(rows)))
-                for c in [count_col, *grand]}
+    formulas = {c: ("=" + "+".join(ref(c, r) for r in subtotals), value)
+                for c, value in {count_col: len(rows), **grand}.items()}
     write_total_row(ws, st, row, REGISTER_COLUMNS, "合计", formulas)
     row += 1
 
@@ -200,7 +195,7 @@ def write_register(path: Path | str, rows: Sequence[RegisterRow], meta: FormMeta
     merge_formula(ws, row, 0, row, NCOLS - 1, _control_formula(first_data, last_data, jan1_exposure),
                   st.get(align="left", bold=True), control_line(approved, jan1_exposure))
     row += 2
-    row = write_signature_strip(ws, st, row, ROLES, NCOLS, article=ARTICLE)
+    row = write_signature_strip(ws, st, row, ROLES, widths, article=ARTICLE)
 
     ws.freeze_panes(header_row + 1, _COL["客户名称"] + 1)
     setup_print(ws, ncols=NCOLS, last_row=row - 1, landscape=True, repeat=(0, header_row))
@@ -210,11 +205,6 @@ def write_register(path: Path | str, rows: Sequence[RegisterRow], meta: FormMeta
     _write_overlimit(wb, st, meta, overlimit)
     wb.close()
     return path
-
-
-def _rng(col: int, first: int, last: int) -> str:
-    letter = xl_col_to_name(col)
-    return f"{letter}{first + 1}:{letter}{last + 1}"
 
 
 def _validations(ws, first: int, last: int, spare_from: int) -> None:
@@ -240,9 +230,9 @@ def _write_overlimit(wb, st: Styles, meta: FormMeta, overlimit: Sequence[Overlim
     table on a protected sheet cannot grow."""
     ws = wb.add_worksheet(OVERLIMIT_SHEET)
     ncols = len(OVERLIMIT_COLUMNS)
-    set_widths(ws, OVERLIMIT_COLUMNS)
+    widths = set_widths(ws, OVERLIMIT_COLUMNS)
     row = write_header_block(
-        ws, st, title="超额审批记录", ncols=ncols, left=f"编制单位：{meta.company}",
+        ws, st, title="超额审批记录", widths=widths, left=f"编制单位：{meta.company}",
         center=f"期间：{prose_period(meta.period)}", right="", unit="单位：元",
     )
     ws.set_row(row, 30)

@@ -8,7 +8,6 @@ depend on these coordinates and staff may insert rows or restyle.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +38,7 @@ SIGN_ROW_H = 30
 
 WIDE_TEXT = frozenset({"customer_name", "address", "main_products"})  # value spans B:D
 BLOCKS = {"result_reasons": 5}  # tall wrapped box: rows it spans
+TABLE_CHOICES = {("tbl_banks", "account_kind"): fields.ACCOUNT_KINDS}  # the registry lists no table choices
 PAGE_BREAK_BEFORE = fields.S_RECORD  # two A4 pages: facts | record, request, sign-off, result
 
 FOOTNOTE = (
@@ -101,8 +101,8 @@ def plan_section(specs: list[FieldSpec]) -> list[_Row]:
 class _SurveySheet:
     """Writes the sheet top to bottom, remembering each field's cell."""
 
-    def __init__(self, wb, ws, st: Styles) -> None:
-        self.wb, self.ws, self.st = wb, ws, st
+    def __init__(self, ws, st: Styles) -> None:
+        self.ws, self.st = ws, st
         self.row = 0
         self.cells: dict[str, tuple[int, int]] = {}
 
@@ -111,7 +111,7 @@ class _SurveySheet:
                last_col: int | None = None) -> None:
         role = "output" if spec.output else "input"
         kind = style_kind(spec.kind, spec.unit)
-        align = "center" if spec.kind in ("enum", "yesno") else None
+        align = "center" if spec.kind in ("enum", "yesno") or spec.name == "result_grade" else None
         if spec.name in BLOCKS:
             fmt = self.st.cell(kind, role, wrap=True, valign="top")
         else:
@@ -192,9 +192,9 @@ class _SurveySheet:
             ws.set_row(r, ROW_H)
             for c, col in enumerate(columns):
                 ws.write_blank(r, c, None, col["format"])
-        for c, (_attr, header, kind) in enumerate(spec.columns):
-            if kind == "enum" and spec.name == "tbl_banks" and header == "账户性质":
-                add_list_validation(ws, first + 1, c, last, c, fields.ACCOUNT_KINDS, title=header)
+        for c, (attr, header, kind) in enumerate(spec.columns):
+            if kind == "enum":  # a KeyError here: a new enum column needs its choices below
+                add_list_validation(ws, first + 1, c, last, c, TABLE_CHOICES[spec.name, attr], title=header)
         self.row = last + 1
 
     def footnote(self) -> None:
@@ -213,9 +213,9 @@ def build_survey_template(path: Path | str, created: datetime = FIXED_CREATED) -
     for col, width in enumerate(WIDTHS):
         ws.set_column(col, col, width)
 
-    sheet = _SurveySheet(wb, ws, st)
+    sheet = _SurveySheet(ws, st)
     sheet.row = write_header_block(
-        ws, st, title=TITLE, ncols=NCOLS, left="填报部门：营销部",
+        ws, st, title=TITLE, widths=WIDTHS, left="填报部门：营销部",
         center="", right_formula=('="编号："&customer_code', "编号："),
         unit="金额单位：元（注明万元者除外）",
     )
@@ -241,10 +241,5 @@ def build_survey_template(path: Path | str, created: datetime = FIXED_CREATED) -
     ws.set_h_pagebreaks(breaks)
     protect(ws)
     ws.activate()
-    ws.set_first_sheet()
     wb.close()
     return path
-
-
-if __name__ == "__main__":  # pragma: no cover - manual preview
-    print(build_survey_template(sys.argv[1] if len(sys.argv) > 1 else "客户信用调查评定表.xlsx"))

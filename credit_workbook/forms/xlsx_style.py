@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -45,6 +45,7 @@ _ALIGN = {"money": "right", "wan": "right", "percent": "right", "count": "center
 
 EXCEL_MAX_STRING = 32767
 SIGN_DATE = "日期：　　　　年　　月　　日"
+SIGN_DATE_SHORT = "日期：　　年　月　日"
 
 
 def new_workbook(path: Path | str, created: datetime, *, title: str, company: str = "") -> Workbook:
@@ -109,7 +110,8 @@ class Styles:
                         border=1, border_color=GRID)
 
     def label(self, align: str = "left", wrap: bool = True):
-        return self.get(align=align, text_wrap=wrap, border=1, border_color=GRID, bg_color="#F7F7F7")
+        return self.get(align=align, indent=1 if align == "left" else None, text_wrap=wrap, border=1,
+                        border_color=GRID, bg_color="#F7F7F7")
 
     def cell(self, kind: str = "text", role: str = "plain", *, bold: bool = False,
              wrap: bool | None = None, align: str | None = None, valign: str | None = None):
@@ -181,7 +183,10 @@ def merge_text(ws: Worksheet, first_row: int, first_col: int, last_row: int, las
     """Merged cell holding inert text (a single cell when the range is one cell)."""
     if (first_row, first_col) != (last_row, last_col):
         ws.merge_range(first_row, first_col, last_row, last_col, "", fmt)
-    ws.write_string(first_row, first_col, clip(text), fmt)
+    if text:
+        ws.write_string(first_row, first_col, clip(text), fmt)
+    else:
+        ws.write_blank(first_row, first_col, None, fmt)
 
 
 def merge_formula(ws: Worksheet, first_row: int, first_col: int, last_row: int, last_col: int,
@@ -189,10 +194,6 @@ def merge_formula(ws: Worksheet, first_row: int, first_col: int, last_row: int, 
     if (first_row, first_col) != (last_row, last_col):
         ws.merge_range(first_row, first_col, last_row, last_col, "", fmt)
     ws.write_formula(first_row, first_col, formula, fmt, value)
-
-
-def cell(row: int, col: int, absolute: bool = False) -> str:
-    return xl_rowcol_to_cell(row, col, row_abs=absolute, col_abs=absolute)
 
 
 # -- tabular forms ------------------------------------------------------------
@@ -211,9 +212,11 @@ class Column:
         return st.cell(self.kind, role, align=self.align)
 
 
-def set_widths(ws: Worksheet, columns: Sequence[Column]) -> None:
+def set_widths(ws: Worksheet, columns: Sequence[Column]) -> list[float]:
+    """Set the column widths; returns them for the header block and signature strip."""
     for c, column in enumerate(columns):
         ws.set_column(c, c, column.width)
+    return [c.width for c in columns]
 
 
 def write_column_headers(ws: Worksheet, st: Styles, row: int, columns: Sequence[Column]) -> None:
@@ -256,15 +259,29 @@ def write_total_row(ws: Worksheet, st: Styles, row: int, columns: Sequence[Colum
         ws.write_formula(row, c, formula, st.cell(kind, "total"), _cached(value))
 
 
+def col_range(col: int, first: int, last: int, absolute: bool = False) -> str:
+    """A1 range of one column between two 0-based rows, e.g. ``L7:L12``."""
+    letter, d = xl_col_to_name(col), "$" if absolute else ""
+    return f"{d}{letter}{d}{first + 1}:{d}{letter}{d}{last + 1}"
+
+
+def ref(col: int, row: int) -> str:
+    return f"{xl_col_to_name(col)}{row + 1}"
+
+
 def _cached(value):
     return float(value) if isinstance(value, Decimal) else value
 
 
 # -- blocks ------------------------------------------------------------------
-def thirds(ncols: int) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:
-    """Column spans of the left, centre and right parts of an info line."""
-    side = max(ncols // 3, 1)
-    return (0, side - 1), (side, ncols - side - 1), (ncols - side, ncols - 1)
+def _columns_for(widths: Sequence[float], need: float) -> int:
+    """How many columns, taken from the start of ``widths``, hold ``need`` units."""
+    total = 0.0
+    for i, width in enumerate(widths):
+        total += width
+        if total >= need:
+            return i + 1
+    return len(widths)
 
 
 def prose_period(period: str) -> str:
@@ -281,70 +298,106 @@ def prose_date(day: date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def write_header_block(ws: Worksheet, st: Styles, *, title: str, ncols: int, left: str = "",
+def write_header_block(ws: Worksheet, st: Styles, *, title: str, widths: Sequence[float], left: str = "",
                        center: str = "", right: str = "", right_formula: tuple[str, str] | None = None,
                        unit: str = "单位：元", row: int = 0) -> int:
     """Title over the table width, then 编制单位 | 期间 | 编号, then 单位 right-aligned.
 
-    ``right_formula`` = (formula, cached value) when 编号 is computed in the
-    sheet (Form 1 shows its customer code). Returns the next free row.
+    Each part gets as many columns as its text needs (merged cells do not
+    let text overflow); a centre part that does not fit moves down to the
+    unit line. ``right_formula`` = (formula, cached value) when 编号 is
+    computed in the sheet (Form 1 shows its customer code). Returns the next
+    free row.
     """
+    ncols = len(widths)
     last = ncols - 1
     ws.set_row(row, 36)
     merge_text(ws, row, 0, row, last, title, st.title())
-    (l0, l1), (c0, c1), (r0, r1) = thirds(ncols)
-    info = row + 1
+    info, unit_row = row + 1, row + 2
     ws.set_row(info, 20)
-    merge_text(ws, info, l0, info, l1, left, st.info("left"))
-    if c1 >= c0:
+    ws.set_row(unit_row, 18)
+    # a computed 编号 needs room for what it will show (a customer code), not its cached text
+    right_text = right_formula[1] + "Ｘ" * 10 if right_formula else right
+    n_left = _columns_for(widths, text_units(left) + 2) if left else 0
+    n_right = _columns_for(widths[::-1], text_units(right_text) + 2) if right_text else 0
+    n_right = min(n_right, ncols - n_left)
+    if n_left:
+        merge_text(ws, info, 0, info, n_left - 1, left, st.info("left"))
+    if n_right:
+        r0 = ncols - n_right
+        if right_formula:
+            merge_formula(ws, info, r0, info, last, right_formula[0], st.info("right"), right_formula[1])
+        else:
+            merge_text(ws, info, r0, info, last, right, st.info("right"))
+    c0, c1 = n_left, ncols - n_right - 1
+    fits = c1 >= c0 and sum(widths[c0:c1 + 1]) >= text_units(center) + 2
+    if center and fits:
         merge_text(ws, info, c0, info, c1, center, st.info("center"))
-    if right_formula:
-        merge_formula(ws, info, r0, info, r1, right_formula[0], st.info("right"), right_formula[1])
+    n_unit = _columns_for(widths[::-1], text_units(unit) + 2)
+    if center and not fits:  # a narrow sheet: period on the unit line, left
+        merge_text(ws, unit_row, 0, unit_row, ncols - n_unit - 1, center, st.info("left"))
+        merge_text(ws, unit_row, ncols - n_unit, unit_row, last, unit, st.info("right"))
     else:
-        merge_text(ws, info, r0, info, r1, right, st.info("right"))
-    ws.set_row(info + 1, 18)
-    merge_text(ws, info + 1, 0, info + 1, last, unit, st.info("right"))
-    return info + 2
+        merge_text(ws, unit_row, 0, unit_row, last, unit, st.info("right"))
+    return unit_row + 1
 
 
-def role_spans(ncols: int, count: int) -> list[tuple[int, int]]:
-    """Split the table width into ``count`` nearly equal column spans."""
-    base, extra = divmod(ncols, count)
-    spans, col = [], 0
-    for i in range(count):
-        width = base + (1 if i < extra else 0)
-        spans.append((col, col + width - 1))
-        col += width
-    return spans
+def role_spans(widths: Sequence[float], count: int) -> list[tuple[int, int]]:
+    """Split the table into ``count`` column spans of about equal width
+    (each at least one column)."""
+    if len(widths) < count:
+        raise ValueError("fewer columns than signature roles")
+    total, starts, col = sum(widths), [0], 0
+    for i in range(1, count):
+        target = total * i / count
+        end = col + 1
+        acc = sum(widths[:end])
+        while end < len(widths) - (count - i) and abs(acc + widths[end] - target) < abs(acc - target):
+            acc += widths[end]
+            end += 1
+        starts.append(end)
+        col = end
+    ends = [s - 1 for s in starts[1:]] + [len(widths) - 1]
+    return list(zip(starts, ends))
 
 
-def write_signature_strip(ws: Worksheet, st: Styles, row: int, roles: Sequence[str], ncols: int,
-                          *, article: str = "") -> int:
+def write_signature_strip(ws: Worksheet, st: Styles, row: int, roles: Sequence[str],
+                          widths: Sequence[float], *, article: str = "") -> int:
     """Boxes to sign: role title, a tall blank box, a date line. Returns next row.
 
     The blank boxes are unlocked so a name can be typed on a protected sheet.
     """
+    ncols = len(widths)
     if article:
+        lines = lines_needed(article, sum(widths))
+        ws.set_row(row, row_height(lines, st.size - 1))
         merge_text(ws, row, 0, row, ncols - 1, article, st.note())
         row += 1
-    spans = role_spans(ncols, len(roles))
-    ws.set_row(row, 20)
+    spans = role_spans(widths, len(roles))
+    rooms = [sum(widths[c0:c1 + 1]) for c0, c1 in spans]
+    dates = [SIGN_DATE if text_units(SIGN_DATE) + 1 <= room else SIGN_DATE_SHORT for room in rooms]
+    title_lines = max(lines_needed(r, room) for r, room in zip(roles, rooms))
+    date_lines = max(lines_needed(d, room) for d, room in zip(dates, rooms))
+    ws.set_row(row, max(20, row_height(title_lines, st.size)))
     ws.set_row(row + 1, 36)
-    ws.set_row(row + 2, 20)
+    ws.set_row(row + 2, max(20, row_height(date_lines, st.size)))
     box = st.get(border=1, border_color=GRID, align="left", valign="top", locked=False)
-    dated = st.get(border=1, border_color=GRID, align="left", locked=False)
-    for role, (c0, c1) in zip(roles, spans):
+    dated = st.get(border=1, border_color=GRID, align="left", text_wrap=True, locked=False)
+    for role, (c0, c1), date_text in zip(roles, spans, dates):
         merge_text(ws, row, c0, row, c1, role, st.header())
         merge_text(ws, row + 1, c0, row + 1, c1, "签字：", box)
-        merge_text(ws, row + 2, c0, row + 2, c1, SIGN_DATE, dated)
+        merge_text(ws, row + 2, c0, row + 2, c1, date_text, dated)
     return row + 3
 
 
+A4, A3 = 9, 8  # Excel paper codes
+
+
 def setup_print(ws: Worksheet, *, ncols: int, last_row: int, landscape: bool,
-                repeat: tuple[int, int] | None = None) -> None:
+                repeat: tuple[int, int] | None = None, paper: int = A4) -> None:
     """A4, one page wide, centred, page numbers in Chinese; gridlines off (the
     borders are the form)."""
-    ws.set_paper(9)
+    ws.set_paper(paper)
     if landscape:
         ws.set_landscape()
     else:

@@ -11,12 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from credit_workbook.core.parse import ValueParseError, clean_code, clean_text, parse_amount
+from credit_workbook.core.parse import ValueParseError, clean_code
 from credit_workbook.ledger.common import (
     SUBTOTAL,
     TOTAL,
     ZERO,
     Sheet,
+    amount,
+    cell_text,
     direction_sign,
     first_filled,
     is_blank_row,
@@ -69,7 +71,7 @@ class BalanceReader:
         ok, filled = True, False
         for key in self.figure_keys:
             try:
-                value = parse_amount(self._cell(row, key))
+                value = amount(self._cell(row, key))
             except ValueParseError as exc:
                 self.sheet.error(key, self.sheet.place(r, self.cols[key]), f"{FIGURES[key]}{exc}")
                 ok = False
@@ -131,11 +133,11 @@ class BalanceReader:
             except ValueParseError as exc:
                 self.sheet.error("code", self.sheet.place(r, self.cols["code"]), str(exc))
                 ok = False
-        name = clean_text(self._cell(row, "name")) if "name" in self.cols else None
+        name = cell_text(self._cell(row, "name")) if "name" in self.cols else None
         if not filled and ok:
             c = first_filled(row)
             self.sheet.warning(
-                "row", self.sheet.place(r, c), f"此行没有金额，已略过：{clean_text(row[c])}"
+                "row", self.sheet.place(r, c), f"此行没有金额，已略过：{cell_text(row[c])}"
             )
             return
         if code is None and name is None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from credit_workbook.core.parse import ValueParseError, clean_code, clean_text, parse_amount, parse_date
+from credit_workbook.core.parse import ValueParseError, clean_code, parse_date
 from credit_workbook.ledger.common import (
     CARRY,
     CUMULATIVE,
@@ -24,6 +24,8 @@ from credit_workbook.ledger.common import (
     TOTAL,
     ZERO,
     Sheet,
+    amount,
+    cell_text,
     direction_sign,
     first_filled,
     is_blank_row,
@@ -115,20 +117,28 @@ class DetailReader:
         self.account: str | None = default_account
         self.unknown_accounts: set[str] = set()
         self.inferred_warned = False
+        self.width = max(columns.values()) + 1
+        # last raw cell -> cleaned value: 金蝶 repeats code, name and 科目 on every row
+        self._raw_code: object = None
+        self._raw_name: object = None
+        self._accounts: dict[object, tuple[str | None, str | None]] = {}
 
     # ------------------------------------------------------------ helpers
 
     def _cell(self, row, key):
         c = self.cols.get(key)
-        if c is None or c >= len(row):
-            return None
-        return row[c]
+        return None if c is None else row[c]
 
     def _amount(self, row, r, key) -> tuple[Decimal | None, bool]:
         """(value, ok): a cell that is not a number is reported, and is not ok."""
-        value = self._cell(row, key)
+        c = self.cols.get(key)
+        if c is None:
+            return None, True
+        value = row[c]
+        if value == "" or value is None:
+            return None, True
         try:
-            return parse_amount(value), True
+            return amount(value), True
         except ValueParseError as exc:
             self.sheet.error(key, self.sheet.place(r, self.cols[key]), f"{_LABELS.get(key, key)}{exc}")
             return None, False
@@ -158,13 +168,24 @@ class DetailReader:
 
     def _who(self, row, r) -> None:
         """Carry the counterparty down the block; a new code or name starts a new one."""
-        code = None
-        if "code" in self.cols:
-            try:
-                code = clean_code(self._cell(row, "code"))
-            except ValueParseError as exc:
-                self.sheet.error("code", self.sheet.place(r, self.cols["code"]), str(exc))
-        name = clean_text(self._cell(row, "name")) if "name" in self.cols else None
+        code = name = None
+        raw = self._cell(row, "code")
+        if raw is not None and raw != "":
+            if raw == self._raw_code and self.code is not None:
+                code = self.code
+            else:
+                try:
+                    code = clean_code(raw)
+                    self._raw_code = raw
+                except ValueParseError as exc:
+                    self.sheet.error("code", self.sheet.place(r, self.cols["code"]), str(exc))
+        raw = self._cell(row, "name")
+        if raw is not None and raw != "":
+            if raw == self._raw_name and self.name is not None:
+                name = self.name
+            else:
+                name = cell_text(raw)
+                self._raw_name = raw
         if code is not None:
             if code != self.code:
                 self.code, self.name = code, name
@@ -173,7 +194,11 @@ class DetailReader:
         elif name is not None and name != self.name:
             self.code, self.name = None, name
         if "account" in self.cols:
-            account, printed = normalise_account(self._cell(row, "account"))
+            raw = self._cell(row, "account")
+            found = self._accounts.get(raw)
+            if found is None:
+                found = self._accounts[raw] = normalise_account(raw)
+            account, printed = found
             if printed is not None:
                 self.account = account
                 if account is None and printed not in self.unknown_accounts:
@@ -184,7 +209,7 @@ class DetailReader:
                     )
 
     def _who_cells_filled(self, row) -> bool:
-        return any(clean_text(self._cell(row, k)) for k in ("code", "name") if k in self.cols)
+        return any(cell_text(self._cell(row, k)) for k in ("code", "name") if k in self.cols)
 
     def _end_block(self) -> None:
         self.block = _Sums()
@@ -195,10 +220,13 @@ class DetailReader:
 
     def read(self, rows: list[list[object]], start: int) -> DetailResult:
         summary_col = self.cols.get("summary")
+        width = self.width
         for r in range(start, len(rows)):
             row = rows[r]
             if is_blank_row(row):
                 continue
+            if len(row) < width:
+                row = list(row) + [""] * (width - len(row))
             label = label_of(row, summary_col)
             if label is None:
                 self._entry_or_text(row, r)
@@ -254,7 +282,7 @@ class DetailReader:
                 return
             c = first_filled(row)
             self.sheet.warning(
-                "row", self.sheet.place(r, c), f"此行不是账行（没有日期和金额），已略过：{clean_text(row[c])}"
+                "row", self.sheet.place(r, c), f"此行不是账行（没有日期和金额），已略过：{cell_text(row[c])}"
             )
             return
         day = self._date(raw_date, r, has_date)
@@ -271,6 +299,21 @@ class DetailReader:
         self._check_running(key, debit, credit, balance, ok_d and ok_c and ok_b, r)
         if day is None:
             return
+        self.months[(day.year, day.month)] += 1
+        self.entries.append(LedgerEntry(  # positional: 100k of these, keywords cost 15%
+            day,
+            cell_text(self._cell(row, "voucher")),
+            self.code,
+            self.name,
+            cell_text(self._cell(row, "summary")),
+            debit,
+            credit,
+            balance,
+            self.account,
+            self.sheet.place(r, self.cols["date"]),
+            r + 1,
+        ))
+
     def _date(self, raw, r, has_date) -> date | None:
         place = self.sheet.place(r, self.cols["date"])
         if not has_date:
