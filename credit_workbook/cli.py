@@ -107,13 +107,18 @@ def _print_rate_report(report, out: TextIO) -> None:
     grades = Counter(r.rating.result.grade.value for r in report.rated if r.rating)
     print(f"期间 {report.period}，评定日期 {report.as_of:%Y-%m-%d}", file=out)
     print(f"已评定 {sum(grades.values())} 户：A级 {grades['A']}，B级 {grades['B']}，C级 {grades['C']}", file=out)
-    problems = [p for r in report.rated for p in r.problems]
-    errors = sum(1 for p in problems if p.level.value == "错误")
-    if problems:
-        print(f"表内问题 {len(problems)} 处（错误 {errors}，警告 {len(problems) - errors}）：", file=out)
-        for p in problems:
+    for item in report.rated:
+        if not item.problems and item.rating is not None:
+            continue
+        verdict = f"{item.rating.result.grade.value}级" if item.rating else "未能评定"
+        errors = sum(1 for p in item.problems if p.level.value == "错误")
+        print(f"{item.path.name}（{verdict}）：错误 {errors} 处，警告 {len(item.problems) - errors} 处", file=out)
+        for p in item.problems:
             print(f"  [{p.level.value}] {p.render()}", file=out)
+    rated_paths = {item.path.name for item in report.rated}
     for item in report.rejected:
+        if item["file"].rsplit("/", 1)[-1] in rated_paths:
+            continue  # already listed above with its problems
         print(f"未能评定：{item['file']}", file=out)
         for e in item["errors"]:
             print(f"  {e}", file=out)

@@ -10,6 +10,7 @@ idempotent.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -22,6 +23,13 @@ from pathlib import Path
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 _CREATED = re.compile(rb"(<dcterms:created[^>]*>)[^<]*(</dcterms:created>)")
+_MERGES = re.compile(rb"(<mergeCells[^>]*>)(.*?)(</mergeCells>)", re.S)
+_MERGE = re.compile(rb"<mergeCell [^>]*/>")
+
+
+def _sorted_merges(xml: bytes) -> bytes:
+    """openpyxl writes merged ranges in set order, which changes from run to run."""
+    return _MERGES.sub(lambda m: m.group(1) + b"".join(sorted(_MERGE.findall(m.group(2)))) + m.group(3), xml)
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -90,6 +98,8 @@ def stable_zip(data: bytes, modified: datetime | None = None, created: datetime 
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             payload = src.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                payload = _sorted_merges(payload)
             if info.filename == "docProps/core.xml":
                 if modified is not None:
                     payload = _MODIFIED.sub(rb"\g<1>" + _w3c(modified) + rb"\g<2>", payload)
@@ -112,3 +122,25 @@ def workbook_bytes(wb, modified: datetime | None = None, created: datetime | Non
 def save_openpyxl(wb, path: Path, modified: datetime | None = None, created: datetime | None = None) -> None:
     """Save an openpyxl workbook atomically and reproducibly."""
     atomic_write(path, workbook_bytes(wb, modified, created))
+
+
+@contextlib.contextmanager
+def atomic_target(path: Path):
+    """A temp path beside ``path`` for writers that want a file name (XlsxWriter);
+    it replaces ``path`` only when the block finishes without error."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_dir(path.parent)

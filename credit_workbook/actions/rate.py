@@ -17,7 +17,7 @@ from credit_workbook.core.model import Problem, ProblemLevel
 from credit_workbook.core.rating import Rating, rate
 from credit_workbook.core.survey_checks import check_survey
 from credit_workbook.errors import UserError
-from credit_workbook.fileio import atomic_write
+from credit_workbook.fileio import atomic_target, atomic_write
 from credit_workbook.forms.survey_reader import read_survey_file
 from credit_workbook.forms.survey_writeback import ResultCells, write_marks
 from credit_workbook.results import build_results, counterparty_entry, dumps
@@ -76,6 +76,23 @@ def result_cells(rating: Rating | None, problems: tuple[Problem, ...]) -> Result
     return ResultCells(rating.result.grade.value, "\n".join(reasons), cap, term, rating.as_of)
 
 
+def grade_summary_rows(ratings: list[Rating], previous: dict[str, str]):
+    """Form 2 rows: one per rated counterparty, with last period's grade beside this one."""
+    from credit_workbook.forms.rows import GradeSummaryRow
+
+    rows = []
+    for r in ratings:
+        s = r.survey
+        cap, term = r.headline_cap
+        rows.append(GradeSummaryRow(
+            code=s.customer_code, name=s.customer_name, counterparty_type=s.counterparty_type or "",
+            salesperson=s.salesperson, department=s.department, grade=r.result.grade.value,
+            previous_grade=previous.get(s.customer_code), reasons="；".join(r.result.reasons),
+            requested_type=s.requested_type, requested_limit=s.requested_limit, cap=cap,
+            max_term_days=term, surveyed_on=s.surveyed_on))
+    return rows
+
+
 def rate_surveys(ws: Workspace, policy, files: Iterable[Path], as_of: date,
                  tick: Callable[[str], None] = lambda name: None) -> tuple[list[RatedSurvey], list[dict]]:
     rated: list[RatedSurvey] = []
@@ -109,7 +126,8 @@ def rate_surveys(ws: Workspace, policy, files: Iterable[Path], as_of: date,
 
 def rate_workspace(ws: Workspace, period: str | None = None, as_of: date | None = None, *,
                    in_place: bool = False, progress=None, command: str = "rate") -> RateReport:
-    from credit_workbook.forms.grade_summary_rows import grade_summary_rows, write_form2
+    from credit_workbook.forms.grade_summary import write_grade_summary
+    from credit_workbook.forms.rows import FormMeta
     from credit_workbook.store import Store
 
     started = datetime.now()
@@ -132,7 +150,9 @@ def rate_workspace(ws: Workspace, period: str | None = None, as_of: date | None 
     with Store(ws.store_path) as store:
         previous = store.previous_grades(period)
         form2 = out / f"客户信用等级分类汇总表_{period}.xlsx"
-        write_form2(form2, grade_summary_rows(ratings, previous), policy.company, period, as_of)
+        meta = FormMeta(policy.company, period, as_of, created=stamp)
+        with atomic_target(form2) as tmp:
+            write_grade_summary(tmp, grade_summary_rows(ratings, previous), meta)
         report.outputs.append(form2)
         entries = [counterparty_entry(r.rating, f"surveys/{r.path.name}") for r in report.rated if r.rating]
         results = build_results(period, f"{as_of:%Y-%m-%d}", entries, report.rejected)

@@ -61,6 +61,7 @@ class _Running:
     debit: Decimal = ZERO
     credit: Decimal = ZERO
     alt: _Running | None = None
+    known: bool = True  # False when the opening was unreadable: nothing to check against yet
 
     @property
     def expected(self) -> Decimal:
@@ -74,6 +75,7 @@ class _Running:
 
     def rebase(self, value: Decimal, label: str) -> None:
         self.base, self.base_label, self.debit, self.credit, self.alt = value, label, ZERO, ZERO, None
+        self.known = True
 
 
 @dataclass
@@ -250,18 +252,21 @@ class DetailReader:
     def _opening(self, row, r) -> None:
         self._who(row, r)
         balance, ok = self._signed_balance(row, r)
-        if balance is None:
+        if balance is None and ok:  # some exports print the opening under 借方/贷方
             debit, ok_d = self._amount(row, r, "debit")
             credit, ok_c = self._amount(row, r, "credit")
-            ok = ok and ok_d and ok_c
-            balance = (debit or ZERO) - (credit or ZERO)
+            balance = (debit or ZERO) - (credit or ZERO) if ok_d and ok_c else None
         col = self.cols.get("balance", self.cols.get("debit"))
         place = self.sheet.place(r, col)
         if self.code is None and self.name is None:
             self._missing_who(r)
             return
+        key = (self.code or self.name, self.account)
+        if balance is None:  # unreadable, already reported: the first printed balance takes over
+            self.running[key] = _Running(ZERO, "期初", known=False)
+            return
         self.openings.append(OpeningRow(self.code, self.name, self.account, balance, place))
-        self.running[(self.code or self.name, self.account)] = _Running(balance, "期初")
+        self.running[key] = _Running(balance, "期初")
 
     def _missing_who(self, r) -> None:
         col = self.cols.get("code", self.cols.get("name"))
@@ -348,7 +353,7 @@ class DetailReader:
         if balance is None:
             return
         row_label = f"第{r + 1}行余额"
-        if not figures_ok:
+        if not figures_ok or not run.known:
             run.rebase(balance, row_label)
             return
         if balance == run.expected:

@@ -254,3 +254,34 @@ def test_unknown_direction_is_an_error(tmp_path):
 
     path = write_yonyou(tmp_path / "方向.xlsx", {"H13": "X"})
     assert errors(parse_ledger(path)) == ["方向.xlsx!明细账!H13: 方向应为“借”、“贷”或“平”，文件中为“X”"]
+
+
+def test_absurd_amount_is_an_error_not_a_crash(tmp_path):
+    from .make_fixtures import write_yonyou
+
+    path = write_yonyou(tmp_path / "大数.xlsx", {"F13": "1" * 30})
+    assert errors(parse_ledger(path)) == [f"大数.xlsx!明细账!F13: 借方“{'1' * 30}”不是金额（数值过大）"]
+
+
+def test_unreadable_opening_is_reported_once(tmp_path):
+    from .make_fixtures import write_yonyou
+
+    path = write_yonyou(tmp_path / "期初.xlsx", {"I12": "两千"})
+    led = parse_ledger(path)
+    assert errors(led) == ["期初.xlsx!明细账!I12: 余额“两千”不是金额"]
+    assert [o.code for o in led.openings] == ["C001", "C003"]
+
+
+def test_block_heading_row_sets_the_counterparty(tmp_path):
+    """Some exports print code and name on a row of their own above the block."""
+    text = ("日期,客户编码,客户名称,摘要,借方,贷方,余额\n"
+            ",K7,西部电气,,,,\n"
+            "2026-10-03,,,期初余额,,,100.00\n"
+            "2026-10-04,,,发货,50.00,,150.00\n"
+            ",,,本月合计,50.00,0.00,150.00\n")
+    path = tmp_path / "分块.csv"
+    path.write_text(text, encoding="utf-8")
+    led = parse_ledger(path)
+    assert led.problems == ()
+    assert [(e.code, e.name, e.balance) for e in led.entries] == [("K7", "西部电气", D("150.00"))]
+    assert [(o.code, o.balance) for o in led.openings] == [("K7", D("100.00"))]

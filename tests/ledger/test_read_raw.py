@@ -101,3 +101,10 @@ def test_hidden_sheet_loses_to_a_visible_one(tmp_path):
     wb.close()
     led = parse_ledger(path)
     assert (led.sheet, led.entries[0].debit) == ("新", D("2.00"))
+
+
+def test_open_raw_raises_for_callers_that_want_the_exception(tmp_path):
+    path = tmp_path / "空.xlsx"
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 10)
+    with pytest.raises(UnreadableLedger, match="文件不完整或已损坏"):
+        open_raw(path)
