@@ -233,7 +233,20 @@ def parse_amount(value: object) -> Decimal | None:
     number = _decimal_from_number(value, "金额")
     if number is None:
         number = _decimal_from_text(value, "金额", percent=False, wan_unit=False)
-    return _money(number)
+    return _money(_in_range(number, value))
+
+
+# Excel keeps 15 significant digits: a larger figure cannot be a real amount,
+# and Decimal's default context would fail on it further down.
+_LARGEST = Decimal("1e15")
+
+
+def _in_range(number: Decimal, value: object) -> Decimal:
+    if abs(number) >= _LARGEST:
+        shown = _shown(value)
+        shown = shown if len(shown) <= 32 else shown[:12] + "…"
+        raise ValueParseError(f"“{shown}”数值过大（超过15位数字），请核对")
+    return number
 
 
 def _money(number: Decimal) -> Decimal:
@@ -252,6 +265,7 @@ def parse_number(value: object, *, wan_unit: bool = False) -> Decimal | None:
     number = _decimal_from_number(value, "数字")
     if number is None:
         number = _decimal_from_text(value, "数字", percent=True, wan_unit=wan_unit)
+    number = _in_range(number, value)
     return number + 0 if number.is_zero() else number
 
 

@@ -10,10 +10,10 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from credit_workbook.core.model import Problem, ProblemLevel
-from credit_workbook.core.parse import ValueParseError, clean_text, parse_amount
+from credit_workbook.core.parse import clean_text, parse_amount
 from credit_workbook.ledger.headers import column_letter
 
 ZERO = Decimal("0.00")
@@ -27,19 +27,13 @@ def amount(value: object) -> Decimal | None:
     A 100k-row ledger has ~300k amount cells, almost all blank or a float
     from calamine; for those this is ``parse_amount``'s own arithmetic
     without its dispatch (a hypothesis test holds the two equal).
-    Everything else goes to ``parse_amount``, whose decimal context overflows
-    on absurd figures (1e26, thirty digits): that is a cell that is not an
-    amount, not a crash.
+    Everything else goes to ``parse_amount``.
     """
     if value == "" or value is None:
         return None
     if type(value) is float and -_FAST_LIMIT < value < _FAST_LIMIT:
         return Decimal(repr(value)).quantize(CENT, ROUND_HALF_UP) + 0
-    try:
-        return parse_amount(value)
-    except InvalidOperation:
-        shown = value.strip() if isinstance(value, str) else value
-        raise ValueParseError(f"“{shown}”不是金额（数值过大）") from None
+    return parse_amount(value)
 
 
 def cell_text(value: object) -> str | None:

@@ -260,7 +260,7 @@ def test_absurd_amount_is_an_error_not_a_crash(tmp_path):
     from .make_fixtures import write_yonyou
 
     path = write_yonyou(tmp_path / "大数.xlsx", {"F13": "1" * 30})
-    assert errors(parse_ledger(path)) == [f"大数.xlsx!明细账!F13: 借方“{'1' * 30}”不是金额（数值过大）"]
+    assert errors(parse_ledger(path)) == [f"大数.xlsx!明细账!F13: 借方“{'1' * 30}”数值过大（超过15位数字），请核对"]
 
 
 def test_unreadable_opening_is_reported_once(tmp_path):
