@@ -317,7 +317,7 @@ def insert_rows(wb, ws, at: int, n: int, extend_ending_at: int | None = None) ->
             if marker is not None and marker.row >= at - 1:  # markers are 0-based
                 marker.row += n
 
-    for name, dn in list(wb.defined_names.items()):
+    for dn in list(wb.defined_names.values()):
         dn.attr_text = _shift_formula(dn.attr_text, title, False, at, n, bare=True)
     for sheet in wb.worksheets:
         for dn in sheet.defined_names.values():
@@ -340,14 +340,14 @@ def _shift_formula(text, sheet_title: str, home_is_sheet: bool, at: int, n: int,
     """
     if not text or not isinstance(text, str):
         return text
-    from openpyxl.formula.tokenizer import Token, Tokenizer
+    from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 
     source = "=" + text if bare else text
     if not source.startswith("="):
         return text
     try:
         tok = Tokenizer(source)
-    except Exception:  # not a formula openpyxl can parse: leave it as it is
+    except TokenizerError:  # not a formula openpyxl can parse: leave it as it is
         return text
     changed = False
     for token in tok.items:
@@ -383,7 +383,7 @@ def _shift_operand(value: str, sheet_title: str, home_is_sheet: bool, at: int, n
     else:
         new_rows = [r + n if r >= at else r for r in rows]
     out = []
-    for m, r in zip(matches, new_rows):
+    for m, r in zip(matches, new_rows, strict=True):
         g = m.groups()
         out.append("".join(g[:-1]) + str(r))
     return f"{prefix}{bang}{':'.join(out)}"

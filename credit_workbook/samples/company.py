@@ -25,11 +25,12 @@ Conventions
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 D = Decimal
+ZERO = D("0")
 
 EVALUATION_DATE = date(2026, 10, 31)
 PERIOD = "2026-10"
@@ -151,7 +152,7 @@ class LedgerStory:
     first_month: str | None  # None: no entries in the history
     monthly_debit: Decimal
     monthly_credit: Decimal
-    opening_balance: Decimal = D("0")
+    opening_balance: Decimal = ZERO
     term_days: int = 0  # practised settlement term
     cash_on_delivery: bool = False
     approved: ApprovedCredit | None = None
@@ -990,7 +991,7 @@ _C_CUSTOMERS = (
             net_profit_y2=D("410.00"), total_assets=D("7600.00"), total_liabilities=D("5300.00"),
             operation_2y="一般", capital_strength="一般", solvency="一般",
             coop_start=date(2018, 5, 20), prior_settlement="赊销", prior_limit=D("300000"),
-            annual_standard_met="是", debt_disputes="是",
+            annual_standard_met="是", debt_disputes="是", no_bad_debt_2y="否",
             requested_type="长期", requested_limit=D("300000"), requested_term_days=30,
             surveyed_on=date(2026, 9, 29),
         ),
@@ -1012,7 +1013,7 @@ _C_CUSTOMERS = (
             intended_flags=("R02", "R04", "R07"),
             story="2025年授信到期未续批仍按月结发货；2026年6月被其他供应商起诉（涉诉860万元）后停止发货，尚欠28万元。",
         ),
-        note="出现不良债务纠纷：C级，业务员仍申请续批长期额度——不予授信。",
+        note="出现不良债务纠纷（同时欠款逾期已超过90天，调查表如实填否）：C级，业务员仍申请续批长期额度——不予授信。",
     ),
     SampleCounterparty(
         code="KH025", short_name="赣鑫针织",
@@ -1511,7 +1512,7 @@ _SUPPLIERS = (
             revenue_y1=D("12800.00"), revenue_y2=D("12100.00"), net_profit_y1=D("760.00"),
             net_profit_y2=D("700.00"), total_assets=D("8600.00"), total_liabilities=D("3500.00"),
             operation_2y="良好", capital_strength="雄厚", solvency="强",
-            coop_start=date(2016, 1, 10), prior_settlement="预付", prior_limit=D("300000"),
+            coop_start=date(2016, 1, 10), prior_settlement="预付", prior_limit=D("250000"),
             annual_standard_met="是", requested_type="长期", requested_limit=D("300000"),
             requested_term_days=20, surveyed_on=date(2026, 6, 28),
         ),
@@ -1524,7 +1525,7 @@ _SUPPLIERS = (
         ledger_story=LedgerStory(
             account=PREPAYMENT, first_month=HISTORY_START, monthly_debit=D("250000"),
             monthly_credit=D("250000"), opening_balance=D("170000"), term_days=20,
-            approved=_year_contract("300000", 20, start=date(2025, 10, 1), end=date(2026, 9, 30),
+            approved=_year_contract("250000", 20, start=date(2025, 10, 1), end=date(2026, 9, 30),
                                     approved_on=date(2025, 9, 25)),
             overrides=_year_end("300000"),
             intended_flags=("R05", "R12"),
