@@ -34,9 +34,23 @@ def make_demo(root: Path) -> tuple[Workspace, str]:
     root = Path(root)
     if root.exists() and any(root.iterdir()) and not (root / "credit.toml").exists():
         raise WorkspaceError(f"{root}: 目录不为空且不是工作目录；请指定一个新目录")
+    fresh = not (root / "credit.toml").exists()
     ws = init_workspace(root)
+    if fresh:
+        _name_the_company(ws)
     for path in sample_surveys():
         target = ws.surveys / path.name
         if not target.exists():
             shutil.copy2(path, target)
     return ws, DEMO_PERIOD
+
+
+def _name_the_company(ws: Workspace) -> None:
+    """The demo's forms carry the demo company's name as 编制单位."""
+    import json
+
+    from credit_workbook.samples.company import COMPANY
+
+    text = ws.config_path.read_text(encoding="utf-8")
+    text = text.replace('name = "示例有限公司"', f"name = {json.dumps(COMPANY['name'], ensure_ascii=False)}", 1)
+    ws.config_path.write_text(text, encoding="utf-8")
