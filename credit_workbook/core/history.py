@@ -236,14 +236,13 @@ def opening_balance(history: CounterpartyHistory) -> Decimal:
     summary for the first month, if there is one: a history that begins with
     a 余额表 month carries its opening there and nowhere else.
     """
-    total = ZERO
-    for account in history.exposure_accounts:
-        if account in history.openings:
-            total += history.openings[account]
-            continue
-        for s in history.summaries:
-            if history.account_of(s.account) == account and s.month == history.start_month:
-                total += s.opening
+    accounts = history.exposure_accounts
+    given = {history.account_of(k) for k in history.openings}
+    total = sum((v for k, v in history.openings.items() if history.account_of(k) in accounts), ZERO)
+    for s in history.summaries:
+        account = history.account_of(s.account)
+        if account in accounts and account not in given and s.month == history.start_month:
+            total += s.opening
     return total
 
 

@@ -12,7 +12,6 @@ Run: ``python -m credit_workbook.samples.build [OUT_DIR] [--template PATH]``.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 import warnings
@@ -21,7 +20,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
-from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+from credit_workbook.fileio import save_openpyxl
 
 from credit_workbook.forms.fields import INPUT_FIELDS, TABLES, TableSpec
 from credit_workbook.forms.names import defined_cells, find_table
@@ -33,7 +32,6 @@ DEFAULT_OUT_DIR = ROOT / "sample_workbooks" / "surveys"
 
 # Document properties and zip member times of every generated file.
 FIXED_TIME = datetime(2026, 10, 31, 9, 0, 0)
-_ZIP_TIME = FIXED_TIME.timetuple()[:6]
 
 # openpyxl says so when it cannot keep part of a workbook (GUIDE.md).
 _LOSS_WORDS = ("will be removed", "will be lost", "dropped", "not supported")
@@ -124,43 +122,8 @@ def write_value(cell, value: object) -> None:
 
 
 def save_reproducibly(wb, path: Path) -> None:
-    """Save so that the same workbook content always gives the same bytes.
-
-    openpyxl's ``save_workbook`` stamps ``modified`` with the current time,
-    ``ZipFile.writestr`` stamps every member with it, and worksheets (written
-    through temp files) carry the temp file's mtime; all three are pinned
-    here. The file is written beside the target and renamed, so a reader
-    never sees half a workbook.
-    """
-    from openpyxl.writer.excel import ExcelWriter
-
-    wb.properties.created = FIXED_TIME
-    wb.properties.modified = FIXED_TIME
-    buffer = BytesIO()
-    archive = _FixedTimeZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True)
-    ExcelWriter(wb, archive).save()  # closes the archive
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(buffer.getvalue())
-    os.replace(tmp, path)
-
-
-class _FixedTimeZipFile(ZipFile):
-    """A ZipFile whose members carry a fixed time and platform-neutral attributes."""
-
-    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
-        if not isinstance(zinfo_or_arcname, ZipInfo):
-            zinfo = ZipInfo(zinfo_or_arcname, date_time=_ZIP_TIME)
-            zinfo.compress_type = compress_type or self.compression
-            zinfo.create_system = 0
-            zinfo.external_attr = 0
-            zinfo_or_arcname = zinfo
-        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
-
-    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
-        # openpyxl streams each worksheet through a temp file, whose mtime would leak in
-        self.writestr(arcname or os.path.basename(filename), Path(filename).read_bytes(),
-                      compress_type, compresslevel)
+    """Save so that the same workbook content always gives the same bytes (and atomically)."""
+    save_openpyxl(wb, path, modified=FIXED_TIME, created=FIXED_TIME)
 
 
 # ---------------------------------------------------------------- tables

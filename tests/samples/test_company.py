@@ -25,7 +25,6 @@ from credit_workbook.samples import company
 from credit_workbook.samples.build import (
     DEFAULT_TEMPLATE,
     build_surveys,
-    save_reproducibly,
 )
 from credit_workbook.samples.company import (
     BY_CODE,
@@ -766,18 +765,3 @@ def test_builder_works_on_a_restyled_template(tmp_path):
     merged_rows = sorted(m.min_row for m in ws.merged_cells.ranges)
     # each note sits right under its table: header + data rows + 1, moved by the growth above it
     assert merged_rows == [layout["tbl_officers"][0] + 2 + 1 + 4, layout["tbl_banks"][0] + 1 + 1 + 4 + 1]
-
-
-def test_save_reproducibly_pins_every_timestamp(tmp_path):
-    from zipfile import ZipFile
-
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.active["A1"] = "江南华盛"
-    save_reproducibly(wb, tmp_path / "a.xlsx")
-    save_reproducibly(wb, tmp_path / "b.xlsx")
-    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
-    with ZipFile(tmp_path / "a.xlsx") as z:
-        assert {i.date_time for i in z.infolist()} == {(2026, 10, 31, 9, 0, 0)}
-        assert b"2026-10-31T09:00:00Z" in z.read("docProps/core.xml")
