@@ -28,6 +28,7 @@ class Progress:
         self._bar = None
 
     def start(self, label: str, total: int) -> Callable[[str], None]:
+        self.stop()
         if not getattr(self.stream, "isatty", lambda: False)() or total < 2:
             return lambda name: None
         from rich.console import Console
@@ -150,6 +151,11 @@ def _cmd_rate(args, out: TextIO, err: TextIO) -> int:
         finally:
             progress.stop()
     _print_rate_report(report, out)
+    waiting = [p for p in ws.inbox.iterdir() if p.is_file() and not p.name.startswith(("~$", ".~lock.", "."))] \
+        if ws.inbox.is_dir() else []
+    if waiting:
+        print(f"注意：inbox/ 中有 {len(waiting)} 个台账文件未处理——本版本尚不能导入台账，"
+              "额度按无台账历史计算（平均月发货额、回款额为0）", file=out)
     return report.exit_code
 
 
@@ -187,6 +193,8 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
     except KeyboardInterrupt:
         print("已中断", file=err)
         return 130
+    except BrokenPipeError:  # output piped into head/more that closed early
+        return EXIT_OK
     except Exception as exc:  # a fault of ours: say so, keep the traceback behind -v
         if args.verbose:
             import traceback

@@ -139,7 +139,9 @@ def rate_workspace(ws: Workspace, period: str | None = None, as_of: date | None 
     tick = progress.start("评定调查表", len(files)) if progress else (lambda name: None)
     report.rated, report.rejected = rate_surveys(ws, policy, files, as_of, tick)
     stamp = datetime.combine(as_of, time(0, 0))
+    tick = progress.start("写入评定结果", len(report.rated)) if progress else (lambda name: None)
     for item in report.rated:
+        tick(item.path.name)
         target = item.path if in_place else out / RATED_COPIES / item.path.name
         saved = write_marks(item.path, target, item.problems, result_cells(item.rating, item.problems),
                             backup_dir=ws.backups, stamp=stamp)
