@@ -91,8 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="用 sample_workbooks/ 的示例公司建一个工作目录并运行")
     p.add_argument("dir", type=Path, help="工作目录（新建）")
 
-    for name, text in (("rate", "校验并评定所有《客户信用调查评定表》，生成《客户信用等级分类汇总表》"),
-                       ("run", "处理当月全部工作：评级、额度、汇总表、results.json")):
+    for name, text in (("rate", "按现有台账历史校验并评定所有调查表（不导入 inbox/），生成汇总表与 results.json"),
+                       ("run", "处理当月全部工作：导入 inbox/ 台账、评级、额度、汇总表、results.json")):
         p = sub.add_parser(name, help=text)
         p.add_argument("dir", type=Path, nargs="?", default=Path("."), help="工作目录（默认：当前目录）")
         p.add_argument("--period", type=_period, help="期间 YYYY-MM（默认：台账最新月份；无台账时为本月）")
@@ -102,29 +102,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print_rate_report(report, out: TextIO) -> None:
+def _print_month_report(report, out: TextIO) -> None:
     from collections import Counter
 
-    grades = Counter(r.rating.result.grade.value for r in report.rated if r.rating)
+    if report.ingest is not None:
+        for line in report.ingest.summary_lines():
+            print(line, file=out)
+    cps = report.counterparties
+    grades = Counter(cp.rating.result.grade.value for cp in cps if cp.rating)
     print(f"期间 {report.period}，评定日期 {report.as_of:%Y-%m-%d}", file=out)
     print(f"已评定 {sum(grades.values())} 户：A级 {grades['A']}，B级 {grades['B']}，C级 {grades['C']}", file=out)
-    for item in report.rated:
-        if not item.problems and item.rating is not None:
+    unrated = [cp for cp in cps if cp.survey is None]
+    if unrated:
+        print(f"台账中有往来但无调查评定表 {len(unrated)} 户（第十三条）："
+              + "、".join(f"{cp.code} {cp.name}" for cp in unrated), file=out)
+    for item in report.checked:
+        if not item.problems:
             continue
-        verdict = f"{item.rating.result.grade.value}级" if item.rating else "未能评定"
+        rating = next((cp.rating for cp in cps if item.survey and cp.code == item.survey.customer_code), None)
+        verdict = f"{rating.result.grade.value}级" if rating else "未能评定"
         errors = sum(1 for p in item.problems if p.level.value == "错误")
         print(f"{item.path.name}（{verdict}）：错误 {errors} 处，警告 {len(item.problems) - errors} 处", file=out)
         for p in item.problems:
             print(f"  [{p.level.value}] {p.render()}", file=out)
-    rated_paths = {item.path.name for item in report.rated}
+    checked_names = {item.path.name for item in report.checked}
     for item in report.rejected:
-        if item["file"].rsplit("/", 1)[-1] in rated_paths:
+        if item["file"].rsplit("/", 1)[-1] in checked_names:
             continue  # already listed above with its problems
-        print(f"未能评定：{item['file']}", file=out)
+        print(f"未采用：{item['file']}", file=out)
         for e in item["errors"]:
             print(f"  {e}", file=out)
     for path in report.outputs:
-        if path.suffix == ".json" or path.name.startswith("客户信用"):
+        if path.suffix == ".json" or path.name.startswith(("客户信用", "预付赊销")):
             print(f"输出：{path}", file=out)
     for path in report.backups:
         print(f"已备份原表：{path}", file=out)
@@ -138,24 +147,19 @@ def _cmd_init(args, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def _cmd_rate(args, out: TextIO, err: TextIO) -> int:
-    from credit_workbook.actions.rate import rate_workspace
+def _cmd_month(args, out: TextIO, err: TextIO) -> int:
+    from credit_workbook.actions.month import run_month
     from credit_workbook.workspace import Workspace, workspace_lock
 
     ws = Workspace.open(args.dir)
     progress = Progress(err)
     with workspace_lock(ws):
         try:
-            report = rate_workspace(ws, args.period, args.as_of, in_place=args.in_place,
-                                    progress=progress, command=args.command)
+            report = run_month(ws, args.period, args.as_of, ingest=args.command == "run",
+                               in_place=args.in_place, progress=progress, command=args.command)
         finally:
             progress.stop()
-    _print_rate_report(report, out)
-    waiting = [p for p in ws.inbox.iterdir() if p.is_file() and not p.name.startswith(("~$", ".~lock.", "."))] \
-        if ws.inbox.is_dir() else []
-    if waiting:
-        print(f"注意：inbox/ 中有 {len(waiting)} 个台账文件未处理——本版本尚不能导入台账，"
-              "额度按无台账历史计算（平均月发货额、回款额为0）", file=out)
+    _print_month_report(report, out)
     return report.exit_code
 
 
@@ -165,11 +169,11 @@ def _cmd_demo(args, out: TextIO, err: TextIO) -> int:
     ws, period = make_demo(args.dir)
     print(f"示例工作目录：{ws.root}（{period}）", file=out)
     args.dir, args.period, args.as_of, args.in_place, args.command = ws.root, period, None, False, "run"
-    _cmd_rate(args, out, err)
+    _cmd_month(args, out, err)
     return EXIT_OK  # the demo's mistaken forms are part of the show, not a failure
 
 
-COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "rate": _cmd_rate, "run": _cmd_rate}
+COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "rate": _cmd_month, "run": _cmd_month}
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:

@@ -1,4 +1,4 @@
-"""The embedded store (SQLite under ``.credit/``): runs, ratings and the audit log.
+"""The embedded store (SQLite under ``.credit/``): runs, ratings, the audit log and the ledger history.
 
 The schema carries a version (``PRAGMA user_version``) and grows only by
 appending to ``MIGRATIONS``, so a workspace made by an older release opens
@@ -11,7 +11,9 @@ from __future__ import annotations
 import getpass
 import json
 import sqlite3
+from collections.abc import Iterable
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -49,6 +51,69 @@ MIGRATIONS: tuple[str, ...] = (
         action TEXT NOT NULL,
         detail TEXT NOT NULL
     );
+    """,
+    # 2: ledger history (SPEC §4). Amounts are Decimal text, days ISO text:
+    # SQLite's numbers are floats, and a float has already lost the cents.
+    # ``accounts`` is the file's account scope (JSON list, "" = not named),
+    # which decides what a correction replaces; ``archived_at`` stays NULL
+    # between the commit and the verified archive copy, so a run killed in
+    # that window is finished by the next one instead of being taken for a
+    # duplicate.
+    """
+    CREATE TABLE ledger_files (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL UNIQUE,
+        original_name TEXT NOT NULL,
+        archived_path TEXT NOT NULL,
+        period TEXT NOT NULL,
+        shape TEXT NOT NULL,
+        accounts TEXT NOT NULL,
+        file_format TEXT,
+        encoding TEXT,
+        size INTEGER NOT NULL,
+        ingested_at TEXT NOT NULL,
+        archived_at TEXT,
+        superseded_by INTEGER REFERENCES ledger_files(id)
+    );
+    CREATE INDEX ledger_files_period ON ledger_files(period);
+    CREATE TABLE ledger_entries (
+        file_id INTEGER NOT NULL REFERENCES ledger_files(id),
+        code TEXT,
+        name TEXT,
+        account TEXT,
+        day TEXT NOT NULL,
+        debit TEXT NOT NULL,
+        credit TEXT NOT NULL,
+        balance TEXT,
+        voucher TEXT,
+        summary TEXT,
+        place TEXT NOT NULL
+    );
+    CREATE INDEX ledger_entries_code ON ledger_entries(code);
+    CREATE INDEX ledger_entries_file ON ledger_entries(file_id);
+    CREATE TABLE ledger_openings (
+        file_id INTEGER NOT NULL REFERENCES ledger_files(id),
+        code TEXT,
+        name TEXT,
+        account TEXT,
+        balance TEXT NOT NULL,
+        place TEXT NOT NULL
+    );
+    CREATE INDEX ledger_openings_code ON ledger_openings(code);
+    CREATE INDEX ledger_openings_file ON ledger_openings(file_id);
+    CREATE TABLE ledger_balances (
+        file_id INTEGER NOT NULL REFERENCES ledger_files(id),
+        code TEXT,
+        name TEXT,
+        account TEXT,
+        opening TEXT NOT NULL,
+        debit TEXT NOT NULL,
+        credit TEXT NOT NULL,
+        closing TEXT NOT NULL,
+        place TEXT NOT NULL
+    );
+    CREATE INDEX ledger_balances_code ON ledger_balances(code);
+    CREATE INDEX ledger_balances_file ON ledger_balances(file_id)
     """,
 )
 
@@ -158,3 +223,116 @@ class Store:
         if row is None:
             return {}
         return dict(self.db.execute("SELECT code, grade FROM ratings WHERE run_id = ?", (row[0],)))
+
+    # ledger history (migration 2) -------------------------------------------
+    # The insert/supersede methods run inside the caller's ``transaction()``:
+    # one ledger file, its rows, the supersession and its audit row commit
+    # together or not at all.
+
+    def ledger_file(self, sha256: str) -> "LedgerFile | None":
+        row = self.db.execute(f"SELECT {_FILE_COLUMNS} FROM ledger_files WHERE sha256 = ?", (sha256,)).fetchone()
+        return None if row is None else LedgerFile(*row)
+
+    def ledger_file_by_id(self, file_id: int) -> "LedgerFile | None":
+        row = self.db.execute(f"SELECT {_FILE_COLUMNS} FROM ledger_files WHERE id = ?", (file_id,)).fetchone()
+        return None if row is None else LedgerFile(*row)
+
+    def ledger_files(self, active_only: bool = False) -> list["LedgerFile"]:
+        """Files in period order, then in the order they were ingested."""
+        where = " WHERE superseded_by IS NULL" if active_only else ""
+        return [LedgerFile(*r) for r in self.db.execute(
+            f"SELECT {_FILE_COLUMNS} FROM ledger_files{where} ORDER BY period, id")]
+
+    def insert_ledger_file(self, record: dict, entries: Iterable[tuple], openings: Iterable[tuple],
+                           balances: Iterable[tuple]) -> int:
+        """One file row and its rows; tuples are in the column order of their tables, without file_id."""
+        cur = self.db.execute(
+            "INSERT INTO ledger_files(sha256, original_name, archived_path, period, shape, accounts,"
+            " file_format, encoding, size, ingested_at)"
+            " VALUES (:sha256, :original_name, :archived_path, :period, :shape, :accounts,"
+            " :file_format, :encoding, :size, :ingested_at)",
+            record,
+        )
+        file_id = cur.lastrowid
+        self.db.executemany(
+            "INSERT INTO ledger_entries(file_id, code, name, account, day, debit, credit, balance, voucher,"
+            " summary, place) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ((file_id, *e) for e in entries),
+        )
+        self.db.executemany(
+            "INSERT INTO ledger_openings(file_id, code, name, account, balance, place) VALUES (?, ?, ?, ?, ?, ?)",
+            ((file_id, *o) for o in openings),
+        )
+        self.db.executemany(
+            "INSERT INTO ledger_balances(file_id, code, name, account, opening, debit, credit, closing, place)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ((file_id, *b) for b in balances),
+        )
+        return file_id
+
+    def supersede_ledger_files(self, old_ids: Iterable[int], new_id: int) -> None:
+        self.db.executemany("UPDATE ledger_files SET superseded_by = ? WHERE id = ?",
+                            [(new_id, old) for old in old_ids])
+
+    def mark_ledger_archived(self, file_id: int, archived_path: str | None = None) -> None:
+        """The archive copy is verified: from now on the same bytes in the inbox are a duplicate."""
+        now = datetime.now().isoformat(timespec="seconds")
+        if archived_path is None:
+            self.db.execute("UPDATE ledger_files SET archived_at = ? WHERE id = ?", (now, file_id))
+        else:
+            self.db.execute("UPDATE ledger_files SET archived_at = ?, archived_path = ? WHERE id = ?",
+                            (now, archived_path, file_id))
+
+    def set_ledger_archived_path(self, file_id: int, archived_path: str) -> None:
+        self.db.execute("UPDATE ledger_files SET archived_path = ? WHERE id = ?", (archived_path, file_id))
+
+    def ledger_rows(self, table: str, active_only: bool = True) -> list[tuple]:
+        """Raw rows of ``ledger_entries`` / ``ledger_openings`` / ``ledger_balances`` with the file's period
+        first: ``(period, file_id, <the table's columns after file_id>)``, in period, file and row order."""
+        columns = _ROW_COLUMNS[table]
+        where = " WHERE f.superseded_by IS NULL" if active_only else ""
+        return self.db.execute(
+            f"SELECT f.period, t.file_id, {', '.join('t.' + c for c in columns)} FROM {table} t"
+            f" JOIN ledger_files f ON f.id = t.file_id{where} ORDER BY f.period, t.file_id, t.rowid"
+        ).fetchall()
+
+    def ledger_file_row_counts(self, file_id: int) -> dict[str, int]:
+        return {t: self.db.execute(f"SELECT COUNT(*) FROM {t} WHERE file_id = ?", (file_id,)).fetchone()[0]
+                for t in _ROW_COLUMNS}
+
+    def ledger_row_counts(self) -> dict[str, int]:
+        return {t: self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                for t in ("ledger_files", *_ROW_COLUMNS)}
+
+
+_FILE_COLUMNS = ("id, sha256, original_name, archived_path, period, shape, accounts, file_format, encoding,"
+                 " size, ingested_at, archived_at, superseded_by")
+_ROW_COLUMNS = {
+    "ledger_entries": ("code", "name", "account", "day", "debit", "credit", "balance", "voucher", "summary",
+                       "place"),
+    "ledger_openings": ("code", "name", "account", "balance", "place"),
+    "ledger_balances": ("code", "name", "account", "opening", "debit", "credit", "closing", "place"),
+}
+
+
+@dataclass(frozen=True)
+class LedgerFile:
+    """One ingested ledger file; ``superseded_by`` is the id of the correction that replaced it."""
+
+    id: int
+    sha256: str
+    original_name: str
+    archived_path: str  # relative to the workspace, posix: archive/2026-09/应收账款明细账.xlsx
+    period: str
+    shape: str
+    accounts: str  # JSON list of account names, "" for rows that name none
+    file_format: str | None
+    encoding: str | None
+    size: int
+    ingested_at: str
+    archived_at: str | None
+    superseded_by: int | None
+
+    @property
+    def account_set(self) -> frozenset[str]:
+        return frozenset(json.loads(self.accounts))

@@ -20,8 +20,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
-from credit_workbook.fileio import save_openpyxl
 
+from credit_workbook.fileio import save_openpyxl
 from credit_workbook.forms.fields import INPUT_FIELDS, TABLES, TableSpec
 from credit_workbook.forms.names import defined_cells, find_table
 from credit_workbook.samples.company import COUNTERPARTIES, SampleCounterparty

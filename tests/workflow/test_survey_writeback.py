@@ -7,7 +7,7 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from credit_workbook.actions.rate import result_cells
+from credit_workbook.actions.surveys import result_cells
 from credit_workbook.core.rating import rate
 from credit_workbook.core.survey_checks import check_survey
 from credit_workbook.errors import WorkbookOpenError

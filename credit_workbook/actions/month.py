@@ -1,0 +1,177 @@
+"""The month's work (``run``; ``rate`` is the same without ingesting the inbox).
+
+Order: ingest the inbox → check every survey → load the ledger history and
+the register → evaluate each counterparty (grade with ledger evidence, caps
+with 从低, position, aging) → write the marked forms, Form 2, Form 3 and
+results.json → record the run. The rules live in ``credit_workbook.core``;
+this module only decides what is read and where things are written.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+from credit_workbook.actions.surveys import CheckedSurvey, check_surveys, grade_summary_rows, mark_surveys
+from credit_workbook.core.evaluation import CounterpartyMonth, company_total, evaluate_counterparty
+from credit_workbook.errors import UserError
+from credit_workbook.fileio import atomic_target, atomic_write
+from credit_workbook.results import build_results, counterparty_entry, dumps
+from credit_workbook.workspace import Workspace
+
+
+@dataclass
+class MonthReport:
+    period: str
+    as_of: date
+    checked: list[CheckedSurvey] = field(default_factory=list)
+    counterparties: list[CounterpartyMonth] = field(default_factory=list)
+    rejected: list[dict] = field(default_factory=list)
+    ingest: object | None = None  # ingest.IngestReport
+    register_note: str = ""
+    outputs: list[Path] = field(default_factory=list)
+    backups: list[Path] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 2 if self.rejected else 0
+
+
+def resolve_period(period: str | None, as_of: date | None, latest: str | None,
+                   today: date | None = None) -> tuple[str, date]:
+    """SPEC §6: the period defaults to the latest month in history, the evaluation date to its last day.
+
+    Without history the period is the current month, and the evaluation
+    date is then capped at today (a rating cannot look ahead).
+    """
+    today = today or date.today()
+    if period is None:
+        period = latest if latest and as_of is None else f"{(as_of or today):%Y-%m}"
+    try:
+        year, month = (int(x) for x in period.split("-"))
+        last = date(year, month, calendar.monthrange(year, month)[1])
+    except ValueError:
+        raise UserError(f"期间“{period}”格式不对，应为 YYYY-MM，例如 2026-10") from None
+    if as_of is None:
+        as_of = last if latest and period <= latest else min(last, today)
+    return f"{year:04d}-{month:02d}", as_of
+
+
+def _rel(ws: Workspace, path: Path) -> str:
+    try:
+        return path.relative_to(ws.root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _register_rows(cps: list[CounterpartyMonth]):
+    """Form 3 (第二十九条): every counterparty with credit, a proposal, or money of ours in its hands."""
+    from credit_workbook.forms.rows import RegisterRow
+
+    rows = []
+    for cp in cps:
+        r, ap = cp.rating, cp.approved
+        caps = r.caps if r else None
+        credit = ap is not None and ap.credit_type not in (None, "无")
+        if not (credit or cp.exposure > 0 or (caps and caps.proposed_limit > 0)):
+            continue
+        term = None
+        if caps and caps.proposed_type == "长期":
+            term = caps.max_term_long_days
+        elif caps and caps.proposed_type == "临时":
+            term = caps.max_term_temp_days
+        s = cp.survey
+        rows.append(RegisterRow(
+            code=cp.code, name=cp.name, counterparty_type=cp.counterparty_type,
+            grade=r.result.grade.value if r else "未评定", salesperson=s.salesperson if s else None,
+            avg_debit=cp.evidence.avg_debit if cp.evidence else None,
+            avg_credit=cp.evidence.avg_credit if cp.evidence else None,
+            cap_long=caps.cap_long if caps else None, cap_temp=caps.cap_temp if caps else None,
+            proposed_type=caps.proposed_type if caps else "无",
+            proposed_limit=caps.proposed_limit if caps else None, proposed_term_days=term,
+            exposure=cp.exposure,
+            utilization=(cp.exposure / ap.limit) if credit and ap.limit > 0 else None,
+            approved_type=ap.credit_type if ap else None, approved_limit=ap.limit if ap else None,
+            approved_term_days=ap.term_days if ap else None,
+            collateral_type=(ap.collateral_type if ap else None) or (s.collateral_type if s else None),
+            collateral_value=(ap.collateral_value if ap else None) or (s.collateral_value if s else None),
+            contract_start=ap.contract_start if ap else None, contract_end=ap.contract_end if ap else None,
+            status="待批", approved_on=None,
+            note=None if r else "无调查评定表，请补填（第十三条）"))
+    return rows
+
+
+def run_month(ws: Workspace, period: str | None = None, as_of: date | None = None, *, ingest: bool = True,
+              in_place: bool = False, progress=None, command: str = "run") -> MonthReport:
+    from credit_workbook.forms.grade_summary import write_grade_summary
+    from credit_workbook.forms.register import write_register
+    from credit_workbook.forms.register_reader import read_register
+    from credit_workbook.forms.rows import FormMeta, OverlimitRow
+    from credit_workbook.ingest import ingest_inbox
+    from credit_workbook.ledger.history_store import counterparty_names, latest_period, load_histories
+    from credit_workbook.store import Store
+
+    started = datetime.now()
+    policy = ws.policy()
+    noop = lambda name: None  # noqa: E731
+    with Store(ws.store_path) as store:
+        ingested = ingest_inbox(ws, store, policy) if ingest else None
+        period, as_of = resolve_period(period, as_of, latest_period(store))
+        report = MonthReport(period, as_of, ingest=ingested)
+        if ingested is not None:
+            report.rejected.extend(ingested.rejected_inputs())
+        files = ws.survey_files()
+        tick = progress.start("校验调查表", len(files)) if progress else noop
+        report.checked, rejected = check_surveys(files, as_of, lambda p: _rel(ws, p), tick)
+        report.rejected.extend(rejected)
+
+        surveys = {c.survey.customer_code: c for c in report.checked if c.survey}
+        types = {code: c.survey.counterparty_type for code, c in surveys.items() if c.survey.counterparty_type}
+        histories = load_histories(store, types)
+        names = counterparty_names(store)
+        register = read_register(ws.register)
+        if register.errors:
+            report.rejected.append({"file": _rel(ws, ws.register), "errors": [p.render() for p in register.errors]})
+        for code in sorted(set(surveys) | set(histories)):
+            checked = surveys.get(code)
+            report.counterparties.append(evaluate_counterparty(
+                code, checked.survey if checked else None, checked.problems if checked else (),
+                histories.get(code), register.approved.get(code), policy, period, as_of, names.get(code, "")))
+        total = company_total(list(histories.values()), list(register.approved.values()), as_of)
+
+        out = ws.out_dir(period)
+        stamp = datetime.combine(as_of, time(0, 0))
+        ratings = {cp.code: cp.rating for cp in report.counterparties if cp.rating}
+        tick = progress.start("写入评定结果", len(report.checked)) if progress else noop
+        report.outputs, report.backups = mark_surveys(report.checked, ratings, out, in_place=in_place,
+                                                      backup_dir=ws.backups, stamp=stamp, tick=tick)
+        meta = FormMeta(policy.company, period, as_of, created=stamp)
+        form2 = out / f"客户信用等级分类汇总表_{period}.xlsx"
+        with atomic_target(form2) as tmp:
+            write_grade_summary(tmp, grade_summary_rows(list(ratings.values()), store.previous_grades(period)), meta)
+        form3 = out / f"预付赊销客户汇总表_{period}.xlsx"
+        overlimit = [OverlimitRow(o.code, o.approved_on, o.amount, o.doc_no) for o in register.overlimit]
+        with atomic_target(form3) as tmp:
+            write_register(tmp, _register_rows(report.counterparties), meta, total.jan1_exposure, overlimit)
+        files_of = {c.survey.customer_code: _rel(ws, c.path) for c in report.checked if c.survey}
+        entries = [counterparty_entry(cp, files_of.get(cp.code)) for cp in report.counterparties]
+        results = build_results(period, f"{as_of:%Y-%m-%d}", entries, report.rejected, total)
+        atomic_write(out / "results.json", dumps(results))
+        report.outputs += [form2, form3, out / "results.json"]
+
+        store.record_run(
+            command, period, f"{as_of:%Y-%m-%d}", started,
+            [{"code": cp.code, "name": cp.name, "type": cp.counterparty_type, "grade": r.result.grade.value,
+              "reasons": list(r.result.reasons), "cap_long": str(r.caps.cap_long),
+              "cap_temp": str(r.caps.cap_temp), "proposed_type": r.caps.proposed_type,
+              "proposed_limit": str(r.caps.proposed_limit), "survey_file": files_of.get(cp.code, "")}
+             for cp in report.counterparties if (r := cp.rating) is not None],
+            {"rated": len(ratings), "rejected": len(report.rejected), "in_place": in_place},
+        )
+        for item in report.backups:
+            store.audit("backup", file=str(item))
+        if in_place:
+            store.audit("write_back", files=[c.path.name for c in report.checked])
+    return report
