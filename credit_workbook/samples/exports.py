@@ -287,7 +287,10 @@ def write_kingdee(path: Path, ledger: MonthLedger) -> Path:
         row = ["合计", "", "", "", "", amount_text(ledger.debit), amount_text(ledger.credit), "", "", ""]
         _write_texts(ws, r, row, f.total_text)
         ws.freeze_panes(4, 0)
+        ws.repeat_rows(2, 3)
         ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
         wb.close()
     return path
 
@@ -339,6 +342,8 @@ def write_balance_table(path: Path, ledger: MonthLedger) -> Path:
         ws.write_number(r, 5, float(ledger.credit), f.total_money)
         _balance_pair(ws, r, 6, sum((b.closing for b in ledger.blocks), ZERO), f, total=True)
         ws.freeze_panes(3, 0)
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
         wb.close()
     return path
 

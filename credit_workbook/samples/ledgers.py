@@ -55,10 +55,12 @@ from credit_workbook.samples.exports import (
     BALANCE,
     GBK_CSV,
     KINGDEE,
+    WRITERS,
     YONYOU,
     Block,
     Entry,
     MonthLedger,
+    write_yonyou,
 )
 
 ADVANCE = "预收账款"
@@ -71,7 +73,6 @@ DEFAULT_OUT_DIR = ROOT / "sample_workbooks" / "ledgers"
 D = Decimal
 ZERO = D("0.00")
 CENT = D("0.01")
-
 
 
 # ---------------------------------------------------------------- calendar
@@ -112,6 +113,11 @@ def month_days(month: str) -> list[date]:
 def next_month(month: str) -> str:
     year, mon = int(month[:4]), int(month[5:])
     return f"{year + mon // 12:04d}-{mon % 12 + 1:02d}"
+
+
+def previous_month(month: str) -> str:
+    year, mon = int(month[:4]), int(month[5:])
+    return f"{year - (mon == 1):04d}-{(mon - 2) % 12 + 1:02d}"
 
 
 def _next_matching(day: date, pred: Callable[[date], bool]) -> date:
@@ -234,7 +240,6 @@ def parties() -> tuple[Party, ...]:
 @dataclass(frozen=True)
 class MonthDetail:
     ship_days: tuple[int, ...] = ()  # exact days of the month for the debits (free and cash months)
-    ship_from: int = 1  # debits not before this day
     settle_days: tuple[int, ...] = ()  # exact days for the credits (free months)
     lump: tuple[int, Decimal] | None = None  # (day, amount): one debit of this size among the others
     excess_from: date | None = None  # the limit may be exceeded (approved excess) only from this day
@@ -438,7 +443,7 @@ class _Counterparty:
         credit_days = [d for d in days if self.credit_day(d)]
         # Nothing goes out before the month's first payment day: the limit
         # could not be made room for (last month's payments are posted).
-        debit_days = [d for d in days if self.debit_day(d) and d.day >= detail.ship_from and d >= credit_days[0]]
+        debit_days = [d for d in days if self.debit_day(d) and d >= credit_days[0]]
         first_credit_next = next(d for d in nxt if self.credit_day(d)) if any(map(self.credit_day, nxt)) \
             else _next_matching(nxt[-1], self.credit_day)
         open_now = sum((i.amount for i in self.open), ZERO)
@@ -553,7 +558,7 @@ class _Counterparty:
         """No terms to keep (no approved credit, or a story of arrears): ship and pay as the story says."""
         days = month_days(month)
         dice = self.dice(month, "free")
-        debit_days = [d for d in days if self.debit_day(d) and d.day >= detail.ship_from]
+        debit_days = [d for d in days if self.debit_day(d)]
         credit_days = [d for d in days if self.credit_day(d)]
         if detail.ship_days:
             ship_on = [days[i - 1] for i in detail.ship_days]
@@ -688,7 +693,7 @@ class Book:
 
     def opening(self, code: str, account: str, month: str) -> Decimal:
         """Signed balance (+ = 借) at the first day of ``month``."""
-        debit, credit = self.totals(code, account, "0000-00", f"{month}-00")
+        debit, credit = self.totals(code, account, HISTORY_MONTHS[0], previous_month(month))
         return self.openings.get((code, account), ZERO) + debit - credit
 
     def codes_in(self, month: str, account: str) -> list[str]:

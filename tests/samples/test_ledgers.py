@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -137,9 +138,9 @@ def test_the_broken_file_is_quarantined_for_exactly_its_hand_edit(plan, parsed):
     subtotal = next(i for i in range(start, len(good_rows)) if good_rows[i][4] == "本月合计")
     closing = STORIES[ledgers.BROKEN_CODE].months()[-1][3]
 
-    assert _errors(parsed[broken.file_name]) == [
-        f"{broken.file_name}!明细账!I{subtotal + 1}: 本月合计余额应为 {closing:,.2f}（该单位最后余额），"
-        f"文件中为 {ledgers.BROKEN_BALANCE:,.2f}"]
+    expected = (f"{broken.file_name}!明细账!I{subtotal + 1}: 本月合计余额应为 {closing:,.2f}（该单位最后余额），"
+                f"文件中为 {ledgers.BROKEN_BALANCE:,.2f}")
+    assert _errors(parsed[broken.file_name]) == [expected]
     # Only the two balances were typed over: quarantining it loses nothing the good file does not hold.
     changed = [(r, c) for r, (a, b) in enumerate(zip(good_rows, bad_rows, strict=True))
                for c, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
@@ -211,7 +212,7 @@ def test_each_month_opens_with_last_months_closing(good):
         for (code, account), (opening, closing) in blocks.items():
             figures[(account, led.period)][code] = (opening, closing)
     for account in (RECEIVABLE, PREPAYMENT):
-        for before, after in zip(HISTORY_MONTHS, HISTORY_MONTHS[1:]):
+        for before, after in pairwise(HISTORY_MONTHS):
             prev, nxt = figures[(account, before)], figures[(account, after)]
             for code in set(prev) | set(nxt):
                 closing = prev.get(code, (ZERO, ZERO))[1]
