@@ -160,6 +160,10 @@ def _cmd_month(args, out: TextIO, err: TextIO) -> int:
         finally:
             progress.stop()
     _print_month_report(report, out)
+    if args.command == "rate" and ws.inbox.is_dir():
+        waiting = [p for p in ws.inbox.iterdir() if p.is_file() and not p.name.startswith(("~$", ".~lock.", "."))]
+        if waiting:
+            print(f"提示：inbox/ 中有 {len(waiting)} 个台账文件尚未导入，运行 credit-workbook run 可导入并重新评定", file=out)
     return report.exit_code
 
 

@@ -18,16 +18,20 @@ DEMO_PERIOD = "2026-10"
 REPO_SAMPLES = Path(__file__).resolve().parents[2] / "sample_workbooks"
 
 
-def sample_surveys() -> list[Path]:
-    folder = REPO_SAMPLES / "surveys"
-    if folder.is_dir() and any(folder.glob("*.xlsx")):
-        return sorted(folder.glob("*.xlsx"))
+def sample_folder() -> Path:
+    """sample_workbooks/ of the checkout, or a fresh build of it for an installed package."""
+    if (REPO_SAMPLES / "surveys").is_dir() and (REPO_SAMPLES / "register.xlsx").is_file():
+        return REPO_SAMPLES
     from credit_workbook.forms.build_templates import build_all
+    from credit_workbook.samples import ledgers, register
     from credit_workbook.samples.build import build_surveys
 
     tmp = Path(tempfile.mkdtemp(prefix="credit-demo-"))
     build_all(tmp / "templates")
-    return build_surveys(tmp / "templates" / "客户信用调查评定表.xlsx", tmp / "surveys")
+    build_surveys(tmp / "templates" / "客户信用调查评定表.xlsx", tmp / "surveys")
+    ledgers.main([str(tmp / "ledgers")])
+    register.main([str(tmp / "register.xlsx")])
+    return tmp
 
 
 def make_demo(root: Path) -> tuple[Workspace, str]:
@@ -38,10 +42,14 @@ def make_demo(root: Path) -> tuple[Workspace, str]:
     ws = init_workspace(root)
     if fresh:
         _name_the_company(ws)
-    for path in sample_surveys():
-        target = ws.surveys / path.name
+    samples = sample_folder()
+    copies = [(p, ws.surveys / p.name) for p in sorted((samples / "surveys").glob("*.xlsx"))]
+    if fresh:  # finance's drops and the approvers' register arrive once, like in real life
+        copies += [(p, ws.inbox / p.name) for p in sorted((samples / "ledgers").iterdir()) if p.is_file()]
+        copies.append((samples / "register.xlsx", ws.register))
+    for source, target in copies:
         if not target.exists():
-            shutil.copy2(path, target)
+            shutil.copy2(source, target)
     return ws, DEMO_PERIOD
 
 
