@@ -14,6 +14,7 @@ from pathlib import Path
 
 from credit_workbook.forms.rows import ExecutionRow, FlagRow, FormMeta, SalespersonRow
 from credit_workbook.forms.xlsx_style import (
+    A3,
     Column,
     Styles,
     col_range,
@@ -138,7 +139,7 @@ def _sheet(wb, st: Styles, meta: FormMeta, name: str, title: str, columns: Seque
     if roles:
         row = write_signature_strip(ws, st, row + 1, roles, widths, article=ARTICLE)
     ws.freeze_panes(header_row + 1, 0)
-    setup_print(ws, ncols=ncols, last_row=row - 1, landscape=landscape, repeat=(0, header_row))
+    setup_print(ws, ncols=ncols, last_row=row - 1, landscape=landscape, repeat=(0, header_row), paper=A3)
 
 
 def _severity(severity: str) -> dict:

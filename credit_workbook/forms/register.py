@@ -19,6 +19,7 @@ from pathlib import Path
 from credit_workbook.forms import fields
 from credit_workbook.forms.rows import FormMeta, OverlimitRow, RegisterRow
 from credit_workbook.forms.xlsx_style import (
+    A3,
     Column,
     Styles,
     add_list_validation,
@@ -198,7 +199,7 @@ def write_register(path: Path | str, rows: Sequence[RegisterRow], meta: FormMeta
     row = write_signature_strip(ws, st, row, ROLES, widths, article=ARTICLE)
 
     ws.freeze_panes(header_row + 1, _COL["客户名称"] + 1)
-    setup_print(ws, ncols=NCOLS, last_row=row - 1, landscape=True, repeat=(0, header_row))
+    setup_print(ws, ncols=NCOLS, last_row=row - 1, landscape=True, repeat=(0, header_row), paper=A3)
     protect(ws)
     ws.activate()
 

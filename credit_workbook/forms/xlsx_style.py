@@ -395,7 +395,7 @@ A4, A3 = 9, 8  # Excel paper codes
 
 def setup_print(ws: Worksheet, *, ncols: int, last_row: int, landscape: bool,
                 repeat: tuple[int, int] | None = None, paper: int = A4) -> None:
-    """A4, one page wide, centred, page numbers in Chinese; gridlines off (the
+    """A4 (A3 for the wide registers), one page wide, centred, page numbers in Chinese; gridlines off (the
     borders are the form)."""
     ws.set_paper(paper)
     if landscape:

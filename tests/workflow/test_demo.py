@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from credit_workbook.forms.register import REGISTER_HEADERS
 from credit_workbook.samples.company import COUNTERPARTIES
 from oracles import find_row, gnumeric_sheets, requires_gnumeric, requires_soffice, soffice_convert_many
 from test_cli_rate import cli
@@ -20,15 +21,48 @@ def demo(tmp_path_factory):
     return root, out, results
 
 
-def test_every_counterparty_gets_the_grade_its_form_deserves(demo):
+def test_every_counterparty_gets_the_grade_its_form_and_ledger_deserve(demo):
     _, out, results = demo
     got = {c["code"]: c for c in results["counterparties"]}
-    assert set(got) == {cp.code for cp in COUNTERPARTIES}
+    assert set(got) == {cp.code for cp in COUNTERPARTIES} | {"KH038"}  # KH038: ledger only, no survey
     for cp in COUNTERPARTIES:
-        assert got[cp.code]["grade"] == cp.grade_from_form, (cp.code, cp.path, got[cp.code]["grade_reasons"])
+        assert got[cp.code]["grade"] == cp.expected_grade, (cp.code, cp.path, got[cp.code]["grade_reasons"])
         found = {f"{p['field']}:{p['level']}" for p in got[cp.code]["problems"]}
         assert found == set(cp.expected_problems), cp.code
+    assert got["KH038"]["grade"] is None and "第十三条" in got["KH038"]["grade_reasons"][0]
     assert "已评定 43 户" in out
+
+
+def test_ledger_evidence_reaches_the_grade_and_the_contradiction_is_reported(demo):
+    _, _, results = demo
+    kh022 = next(c for c in results["counterparties"] if c["code"] == "KH022")
+    assert kh022["grade"] == "C"  # its form says 近两年无不良欠款 = 是; the ledger says otherwise
+    assert any(r.startswith("C级：第十六条(1)") and "逾期" in r for r in kh022["grade_reasons"])
+    assert any(r.startswith("第十一条") for r in kh022["grade_reasons"])
+    assert kh022["cap_long"] == kh022["cap_temp"] == "0.00" and kh022["max_overdue_days"] > 90
+
+
+def test_finance_drops_are_archived_and_the_broken_one_quarantined(demo):
+    root, out, results = demo
+    assert not [p for p in (root / "inbox").iterdir()]
+    archived = sorted(p.parent.name for p in (root / "archive").rglob("*") if p.is_file())
+    assert len(archived) == 27 and archived[0] == "2025-10" and archived[-1] == "2026-10"
+    quarantined = root / "quarantine" / "应收账款明细账_202610_手工修改.xlsx"
+    assert quarantined.exists()
+    reason = (root / "quarantine" / "应收账款明细账_202610_手工修改.xlsx.error.txt").read_text(encoding="utf-8")
+    assert "明细账!I313" in reason and "550,000.00" in reason
+    assert [r["file"] for r in results["rejected_inputs"]] == ["inbox/应收账款明细账_202610_手工修改.xlsx"]
+
+
+def test_totals_and_caps_come_from_real_history(demo):
+    _, _, results = demo
+    assert results["total"] == {"approved": "7700000.00", "jan1_exposure": "7905000.00", "flags": []}
+    kh001 = next(c for c in results["counterparties"] if c["code"] == "KH001")
+    # A with prior credit: cap = min(avg debit, avg credit) rounded down to 1,000 (第二十六条(2)), 从低 the register
+    assert kh001["cap_long"] == "500000.00" and kh001["approved_limit"] == "500000.00"
+    from decimal import Decimal
+
+    assert Decimal(kh001["avg_debit"]) >= Decimal(kh001["cap_long"])
 
 
 def test_the_demo_carries_the_demo_company_name(demo):
@@ -50,10 +84,17 @@ def test_demo_outputs_open_in_libreoffice_and_gnumeric_with_the_numbers_of_resul
     rows = next(iter(gnumeric_sheets(form2).values()))
     for grade in "ABC":
         assert find_row(rows, f"{grade}级小计")[2] == str(sum(c["grade"] == grade for c in results["counterparties"]))
+    form3 = out / "预付赊销客户汇总表_2026-10.xlsx"
+    from decimal import Decimal
+
+    rows3 = next(iter(gnumeric_sheets(form3).values()))
+    approved = sum(Decimal(c["approved_limit"]) for c in results["counterparties"] if c["approved_limit"])
+    total3 = find_row(rows3, "合计")
+    assert Decimal(total3[REGISTER_HEADERS.index("核定额度")]) == approved  # the 合计 formula, recalculated
     rated = sorted((out / "调查评定表").glob("*.xlsx"))
     assert len(rated) == 43
     picks = [p for p in rated if p.name.startswith(("KH001", "KH032", "GY003"))]
-    pdfs = soffice_convert_many(picks + [form2], "pdf", tmp_path)
+    pdfs = soffice_convert_many(picks + [form2, form3], "pdf", tmp_path)
     assert all(p.stat().st_size > 10_000 for p in pdfs)
     by_code = {c["code"]: c for c in results["counterparties"]}
     for path in picks:
