@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from credit_workbook.actions.surveys import CheckedSurvey, check_surveys, grade_summary_rows, mark_surveys
+from credit_workbook.core.checks.r11_total_limit import check_total_limit
 from credit_workbook.core.evaluation import CounterpartyMonth, company_total, evaluate_counterparty
 from credit_workbook.errors import UserError
 from credit_workbook.fileio import atomic_target, atomic_write
@@ -157,7 +158,8 @@ def run_month(ws: Workspace, period: str | None = None, as_of: date | None = Non
             write_register(tmp, _register_rows(report.counterparties), meta, total.jan1_exposure, overlimit)
         files_of = {c.survey.customer_code: _rel(ws, c.path) for c in report.checked if c.survey}
         entries = [counterparty_entry(cp, files_of.get(cp.code)) for cp in report.counterparties]
-        results = build_results(period, f"{as_of:%Y-%m-%d}", entries, report.rejected, total)
+        total_flags = check_total_limit(total.approved, total.jan1_exposure, policy.checks.severities["R11"][0])
+        results = build_results(period, f"{as_of:%Y-%m-%d}", entries, report.rejected, total, total_flags)
         atomic_write(out / "results.json", dumps(results))
         report.outputs += [form2, form3, out / "results.json"]
 
