@@ -115,6 +115,15 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX ledger_balances_code ON ledger_balances(code);
     CREATE INDEX ledger_balances_file ON ledger_balances(file_id)
     """,
+    # 3: every version of the register seen by a run (R10 compares with the one before)
+    """
+    CREATE TABLE register_versions (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL UNIQUE,
+        first_seen TEXT NOT NULL,
+        approved TEXT NOT NULL
+    )
+    """,
 )
 
 
@@ -209,6 +218,22 @@ class Store:
             )
             self.audit(command, run_id=run_id, period=period, as_of=as_of, counterparties=len(ratings))
         return run_id
+
+    def remember_register(self, sha256: str, approved: dict[str, dict]) -> None:
+        """Keep the approved rows of a register version the first time a run sees it."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT OR IGNORE INTO register_versions(sha256, first_seen, approved) VALUES (?, ?, ?)",
+                (sha256, datetime.now().isoformat(timespec="seconds"),
+                 json.dumps(approved, ensure_ascii=False, sort_keys=True, default=str)),
+            )
+
+    def previous_register(self, sha256: str) -> dict[str, dict]:
+        """Approved rows of the version seen before ``sha256`` ({} when it is the first)."""
+        row = self.db.execute(
+            "SELECT approved FROM register_versions WHERE id < (SELECT id FROM register_versions WHERE sha256 = ?)"
+            " ORDER BY id DESC LIMIT 1", (sha256,)).fetchone()
+        return json.loads(row[0]) if row else {}
 
     def previous_grades(self, period: str) -> dict[str, str]:
         """Grades of the latest run for an earlier period: what Form 2 compares against.

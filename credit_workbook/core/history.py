@@ -127,6 +127,7 @@ class Movement:
     credit: Decimal
     account: str  # 应收账款 / 预付账款 / 预收账款; "" = the role's main account
     ref: str = ""  # voucher number or file!sheet!cell, for messages
+    place: str = ""  # file!sheet!cell of the ledger row: where a flag highlights it
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "debit", money(self.debit))

@@ -250,7 +250,7 @@ def load_histories(store, types: Mapping[str, str]) -> dict[str, CounterpartyHis
         who = who_of(code, name)
         movements[who].append(Movement(
             date.fromisoformat(day), Decimal(debit), Decimal(credit),
-            canonical_account(account, roles[who]), voucher or place,
+            canonical_account(account, roles[who]), voucher or place, place,
         ))
     summaries: dict[str, list[MonthSummary]] = defaultdict(list)
     for row in store.ledger_rows("ledger_balances"):

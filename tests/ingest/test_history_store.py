@@ -58,7 +58,8 @@ def test_three_months_read_back_with_the_files_figures(ws):
     c001 = histories["C001"]
     assert c001.history_start == date(2026, 7, 1)
     assert c001.openings == {"应收账款": D("10000.00")}  # July's; August's 7,000 was only checked
-    assert c001.movements[0] == Movement(date(2026, 7, 5), D("5000.00"), D("0.00"), "应收账款", "记-0012")
+    assert c001.movements[0] == Movement(date(2026, 7, 5), D("5000.00"), D("0.00"), "应收账款", "记-0012",
+                                           "d_七月应收.xlsx!明细账!A6")
     assert c001.summaries == (MonthSummary("2026-09", "应收账款", D("15345.67"), D("1000.00"),
                                            D("6345.67"), D("10000.00")),)
     assert all(isinstance(m.debit, D) for h in histories.values() for m in h.movements)

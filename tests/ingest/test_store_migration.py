@@ -21,7 +21,7 @@ def test_a_version_1_store_is_upgraded_in_place(tmp_path):
     db.close()
 
     with Store(path) as store:
-        assert store.version == len(MIGRATIONS) == 2
+        assert store.version == len(MIGRATIONS) >= 2
         assert store.previous_grades("2026-07") == {"C001": "A"}
         assert [(a, w, act) for a, w, act, _ in store.audit_rows()] == [("2026-07-01T09:00:00", "lin", "rate")]
         assert store.ledger_row_counts() == {
@@ -36,6 +36,6 @@ def test_a_version_1_store_is_upgraded_in_place(tmp_path):
         assert store.ledger_rows("ledger_entries")[0][:2] == ("2026-07", file_id)
         assert store.ledger_rows("ledger_entries")[0][6] == "12345678901234.56"  # exact, never a float
     with Store(path) as store:  # opening again migrates nothing
-        assert store.version == 2 and store.ledger_row_counts()["ledger_entries"] == 1
+        assert store.version == len(MIGRATIONS) and store.ledger_row_counts()["ledger_entries"] == 1
     indexes = {r[0] for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert {"ledger_entries_code", "ledger_entries_file", "ledger_openings_file", "ledger_balances_code"} <= indexes
