@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from decimal import Decimal
 from pathlib import Path
 
 from credit_workbook.actions.surveys import CheckedSurvey, check_surveys, grade_summary_rows, mark_surveys
@@ -30,6 +31,8 @@ class MonthReport:
     checked: list[CheckedSurvey] = field(default_factory=list)
     counterparties: list[CounterpartyMonth] = field(default_factory=list)
     rejected: list[dict] = field(default_factory=list)
+    flags: dict[str, list] = field(default_factory=dict)  # code -> Flags of R01–R13 (R11 in total_flags)
+    total_flags: list = field(default_factory=list)
     ingest: object | None = None  # ingest.IngestReport
     register_note: str = ""
     outputs: list[Path] = field(default_factory=list)
@@ -104,6 +107,45 @@ def _register_rows(cps: list[CounterpartyMonth]):
     return rows
 
 
+def _snapshot(approved: dict) -> dict[str, dict]:
+    """Approved rows as JSON-able dicts, for the store's register versions."""
+    from dataclasses import asdict
+
+    return {code: {k: (str(v) if v is not None else None) for k, v in asdict(a).items()}
+            for code, a in approved.items()}
+
+
+def _previous_approved(snapshot: dict[str, dict]) -> dict:
+    from credit_workbook.core.register_checks import ApprovedCredit
+
+    def parse(row: dict) -> ApprovedCredit:
+        day = lambda v: date.fromisoformat(v) if v else None  # noqa: E731
+        return ApprovedCredit(
+            code=row["code"], name=row["name"], counterparty_type=row["counterparty_type"],
+            credit_type=row["credit_type"], limit=Decimal(row["limit"]), term_days=int(row["term_days"]),
+            collateral_type=row["collateral_type"],
+            collateral_value=Decimal(row["collateral_value"]) if row["collateral_value"] else None,
+            contract_start=day(row["contract_start"]), contract_end=day(row["contract_end"]),
+            approved_on=day(row["approved_on"]), place=row["place"])
+
+    return {code: parse(row) for code, row in snapshot.items()}
+
+
+def month_flags(report: "MonthReport", histories: dict, register, previous: dict, policy) -> dict[str, list]:
+    """Every counterparty's flags of R01–R10, R12, R13 (R11 is the company's, apart)."""
+    from credit_workbook.core.checks.context import CheckContext
+    from credit_workbook.core.checks.run import run_checks
+    from credit_workbook.core.history import first_day, last_day
+
+    start, end = first_day(report.period), last_day(report.period)
+    flags = {}
+    for cp in report.counterparties:
+        ctx = CheckContext(report.period, start, end, report.as_of, cp, histories.get(cp.code),
+                           register.overlimit_for(cp.code), previous.get(cp.code), policy)
+        flags[cp.code] = run_checks(ctx)
+    return flags
+
+
 def run_month(ws: Workspace, period: str | None = None, as_of: date | None = None, *, ingest: bool = True,
               in_place: bool = False, progress=None, command: str = "run") -> MonthReport:
     from credit_workbook.forms.grade_summary import write_grade_summary
@@ -125,7 +167,7 @@ def run_month(ws: Workspace, period: str | None = None, as_of: date | None = Non
             report.rejected.extend(ingested.rejected_inputs())
         files = ws.survey_files()
         tick = progress.start("校验调查表", len(files)) if progress else noop
-        report.checked, rejected = check_surveys(files, as_of, lambda p: _rel(ws, p), tick)
+        report.checked, rejected = check_surveys(files, lambda p: _rel(ws, p), tick)
         report.rejected.extend(rejected)
 
         surveys = {c.survey.customer_code: c for c in report.checked if c.survey}
@@ -133,6 +175,13 @@ def run_month(ws: Workspace, period: str | None = None, as_of: date | None = Non
         histories = load_histories(store, types)
         names = counterparty_names(store)
         register = read_register(ws.register)
+        previous = {}
+        if ws.register.is_file():
+            import hashlib
+
+            sha = hashlib.sha256(ws.register.read_bytes()).hexdigest()
+            store.remember_register(sha, _snapshot(register.approved))
+            previous = _previous_approved(store.previous_register(sha))
         if register.errors:
             report.rejected.append({"file": _rel(ws, ws.register), "errors": [p.render() for p in register.errors]})
         for code in sorted(set(surveys) | set(histories)):
@@ -141,6 +190,7 @@ def run_month(ws: Workspace, period: str | None = None, as_of: date | None = Non
                 code, checked.survey if checked else None, checked.problems if checked else (),
                 histories.get(code), register.approved.get(code), policy, period, as_of, names.get(code, "")))
         total = company_total(list(histories.values()), list(register.approved.values()), as_of)
+        report.flags = month_flags(report, histories, register, previous, policy)
 
         out = ws.out_dir(period)
         stamp = datetime.combine(as_of, time(0, 0))
@@ -157,9 +207,11 @@ def run_month(ws: Workspace, period: str | None = None, as_of: date | None = Non
         with atomic_target(form3) as tmp:
             write_register(tmp, _register_rows(report.counterparties), meta, total.jan1_exposure, overlimit)
         files_of = {c.survey.customer_code: _rel(ws, c.path) for c in report.checked if c.survey}
-        entries = [counterparty_entry(cp, files_of.get(cp.code)) for cp in report.counterparties]
-        total_flags = check_total_limit(total.approved, total.jan1_exposure, policy.checks.severities["R11"][0])
-        results = build_results(period, f"{as_of:%Y-%m-%d}", entries, report.rejected, total, total_flags)
+        entries = [counterparty_entry(cp, files_of.get(cp.code), report.flags[cp.code])
+                   for cp in report.counterparties]
+        report.total_flags = check_total_limit(total.approved, total.jan1_exposure,
+                                               policy.checks.severities["R11"][0])
+        results = build_results(period, f"{as_of:%Y-%m-%d}", entries, report.rejected, total, report.total_flags)
         atomic_write(out / "results.json", dumps(results))
         report.outputs += [form2, form3, out / "results.json"]
 

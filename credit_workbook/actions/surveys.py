@@ -7,7 +7,7 @@ ledger evidence, and the ledger needs the surveys' counterparty types.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -28,7 +28,7 @@ class CheckedSurvey:
     problems: tuple[Problem, ...]
 
 
-def check_surveys(files: Iterable[Path], as_of: date, rel: Callable[[Path], str],
+def check_surveys(files: Iterable[Path], rel: Callable[[Path], str],
                   tick: Callable[[str], None] = lambda name: None) -> tuple[list[CheckedSurvey], list[dict]]:
     """Every readable form, checked; unreadable or unratable ones also listed as rejected inputs."""
     checked: list[CheckedSurvey] = []
@@ -41,7 +41,7 @@ def check_surveys(files: Iterable[Path], as_of: date, rel: Callable[[Path], str]
         except UserError as exc:
             rejected.append({"file": rel(path), "errors": [str(exc)]})
             continue
-        check = check_survey(raw, as_of)
+        check = check_survey(raw)
         survey, problems = check.survey, check.problems
         if survey is not None and survey.customer_code in seen:
             dup = Problem(ProblemLevel.ERROR, "customer_code", raw.fields["customer_code"].place,

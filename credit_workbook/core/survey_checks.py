@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
 from credit_workbook.core import parse
@@ -144,20 +143,20 @@ def _check_numbers(c: _Collector, values: dict) -> None:
         del values["requested_term_days"]
 
 
-def _check_contradictions(c: _Collector, values: dict, as_of: date | None) -> None:
+def _check_contradictions(c: _Collector, values: dict) -> None:
     """第十一条 1、资信资料之间有无相互矛盾."""
     est, coop = values.get("established_on"), values.get("coop_start")
     if est and coop and coop < est:
         c.add(ERROR, "coop_start", c.place("coop_start"),
               f"资料相互矛盾（第十一条）：合作开始日期 {coop:%Y-%m-%d} 早于成立日期 {est:%Y-%m-%d}，请核对")
         del values["coop_start"]
-    if as_of is not None:
-        for name in ("established_on", "coop_start", "surveyed_on"):
-            d = values.get(name)
-            if d is not None and d > as_of:
-                c.add(ERROR, name, c.place(name),
-                      f"{_label(name)} {d:%Y-%m-%d} 晚于评定日期 {as_of:%Y-%m-%d}，请核对")
-                del values[name]
+    surveyed = values.get("surveyed_on")
+    for name in ("established_on", "coop_start"):
+        d = values.get(name)
+        if d is not None and surveyed is not None and d > surveyed:
+            c.add(ERROR, name, c.place(name),
+                  f"资料相互矛盾（第十一条）：{_label(name)} {d:%Y-%m-%d} 晚于填表日期 {surveyed:%Y-%m-%d}，请核对")
+            del values[name]
     assets, debts = values.get("total_assets"), values.get("total_liabilities")
     if assets is not None and debts is not None and debts > assets:
         c.add(WARNING, "total_liabilities", c.place("total_liabilities"),
@@ -235,7 +234,7 @@ def _read_table(c: _Collector, name: str, customer_name: str | None):
     return tuple(out)
 
 
-def check_survey(raw: RawSurvey, as_of: date | None = None) -> SurveyCheck:
+def check_survey(raw: RawSurvey) -> SurveyCheck:
     c = _Collector(raw)
     for name in raw.missing_names:
         c.add(ERROR, name, raw.file_name,
@@ -244,7 +243,7 @@ def check_survey(raw: RawSurvey, as_of: date | None = None) -> SurveyCheck:
     values = _read_fields(c)
     _check_uscc(c, values)
     _check_numbers(c, values)
-    _check_contradictions(c, values, as_of)
+    _check_contradictions(c, values)
     banks = _read_table(c, "tbl_banks", values.get("customer_name"))
     officers = _read_table(c, "tbl_officers", values.get("customer_name"))
     if any(name not in values for name in IDENTITY_FIELDS):

@@ -90,7 +90,9 @@ class OverlimitRow:
 # -- Form 4 《客户授信额度执行评价表》 ---------------------------------------
 @dataclass(frozen=True)
 class ExecutionRow:
-    """One counterparty's month; everything optional until the checks fill it."""
+    """One counterparty's month, built by ``forms.execution_rows`` from the
+    evaluation and the checks; every field optional so the blank form and
+    a 余额表-only month (no daily detail) fit the same row."""
 
     code: str | None = None
     name: str | None = None
@@ -104,9 +106,9 @@ class ExecutionRow:
     credit: Decimal | None = None
     closing: Decimal | None = None
     peak: Decimal | None = None
-    utilization: Decimal | None = None
-    over_limit_amount: Decimal | None = None
-    over_limit_days: int | None = None
+    utilization: Decimal | None = None  # 额度使用率: closing exposure / approved limit (ratio); None without a limit
+    over_limit_amount: Decimal | None = None  # 超限金额: R01's amount, else max(peak - limit, 0)
+    over_limit_days: int | None = None  # 超限天数: days with end-of-day exposure over the limit
     aging_current: Decimal | None = None  # 未到期
     aging_1_30: Decimal | None = None
     aging_31_60: Decimal | None = None
@@ -116,8 +118,8 @@ class ExecutionRow:
     aging_over_360: Decimal | None = None
     overdue: Decimal | None = None
     max_overdue_days: int | None = None
-    collection_rate: Decimal | None = None  # 回款率 (ratio)
-    assessment: str | None = None  # 执行评价
+    collection_rate: Decimal | None = None  # 回款率: credit / (opening + debit) (ratio)
+    assessment: str | None = None  # 执行评价: 正常 / 关注 / 超限 / 逾期
     measures: str | None = None  # 建议措施
     department_note: str | None = None  # 业务部门说明
 
@@ -138,7 +140,11 @@ class FlagRow:
 
 @dataclass(frozen=True)
 class SalespersonRow:
-    """One line of 业务员汇总 (回收责任制, 第三十六条)."""
+    """One line of 业务员汇总 (回收责任制, 第三十六条; 罚则, 第四十三条).
+
+    ``closing_total`` sums exposures (a prepayment counts 0); ``red`` and
+    ``yellow`` count the flags of the salesperson's counterparties.
+    """
 
     salesperson: str | None = None
     customers: int | None = None

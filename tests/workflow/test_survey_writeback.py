@@ -21,7 +21,7 @@ AS_OF = date(2026, 10, 31)
 
 
 def _rate_file(path):
-    check = check_survey(read_survey_file(path), AS_OF)
+    check = check_survey(read_survey_file(path))
     rating = rate(check.survey, check.problems, None, Policy(), AS_OF) if check.survey else None
     return check, rating
 

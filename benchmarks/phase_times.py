@@ -1,0 +1,110 @@
+"""Wall time per phase of one ``credit-workbook run``, without a profiler's distortion.
+
+    python benchmarks/phase_times.py DIR --period 2026-10      # DIR: a workspace copy (run changes it)
+
+cProfile makes openpyxl-heavy code 3–4× slower than C-backed code (it pays
+per Python call), so its percentages overstate the openpyxl phases. This
+driver instead wraps the functions ``run_month`` calls — found by reading
+its imports, so phases added later (Form 4, highlighted ledger copies) are
+timed without editing this file — plus a few known inner steps, with a
+``perf_counter`` around each call, then runs the CLI's ``run`` in-process.
+The overhead is a few microseconds per call.
+
+Prints JSON: {"total": s, "phases": [{"name", "calls", "seconds"}, ...]}.
+Nested entries (marked ``inner``) are also inside their caller's time.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import importlib
+import inspect
+import json
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+try:
+    import credit_workbook  # noqa: F401
+except ImportError:
+    sys.path.insert(0, str(REPO))
+
+# Inner steps worth seeing separately (module, attribute as looked up by its caller).
+INNER = (
+    ("credit_workbook.ingest", "parse_ledger"),
+    ("credit_workbook.actions.surveys", "read_survey_file"),
+    ("credit_workbook.actions.surveys", "check_survey"),
+    ("credit_workbook.actions.surveys", "write_marks"),
+    ("credit_workbook.forms.survey_writeback", "workbook_bytes"),
+    ("credit_workbook.forms.survey_writeback", "apply_marks"),
+)
+
+_stats: dict[str, list] = {}
+
+
+def _wrap(module, attr: str, label: str) -> bool:
+    fn = getattr(module, attr, None)
+    if fn is None or not callable(fn) or inspect.isclass(fn) or getattr(fn, "_phase_timed", False):
+        return False
+    entry = _stats.setdefault(label, [0, 0.0])
+
+    @functools.wraps(fn)
+    def timed(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            entry[0] += 1
+            entry[1] += time.perf_counter() - start
+
+    timed._phase_timed = True
+    setattr(module, attr, timed)
+    return True
+
+
+def _run_month_imports() -> list[tuple[str, str]]:
+    """(module, name) of every ``from credit_workbook… import name`` in month.py, the function's own included."""
+    month = importlib.import_module("credit_workbook.actions.month")
+    tree = ast.parse(inspect.getsource(month))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("credit_workbook"):
+            found += [(node.module, alias.asname or alias.name) for alias in node.names]
+    return found
+
+
+def install() -> None:
+    month = importlib.import_module("credit_workbook.actions.month")
+    for module_name, name in _run_month_imports():
+        source = importlib.import_module(module_name)
+        label = f"{module_name.removeprefix('credit_workbook.')}.{name}"
+        wrapped = _wrap(source, name, label)  # looked up at call time by run_month's local imports
+        if wrapped and getattr(month, name, None) is not None and not getattr(getattr(month, name), "_phase_timed",
+                                                                              False):
+            setattr(month, name, getattr(source, name))  # bound at import time by month.py's own imports
+    for module_name, name in INNER:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        _wrap(module, name, f"inner {module_name.removeprefix('credit_workbook.')}.{name}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    install()
+    from credit_workbook import cli
+
+    start = time.perf_counter()
+    code = cli.main(["run", *argv], stdout=sys.stderr)  # stdout carries only the JSON
+    total = time.perf_counter() - start
+    phases = [{"name": k, "calls": v[0], "seconds": round(v[1], 3)} for k, v in _stats.items() if v[0]]
+    phases.sort(key=lambda p: -p["seconds"])
+    print(json.dumps({"exit": code, "total": round(total, 3), "phases": phases}, ensure_ascii=False))
+    return 0 if code in (0, 2) else code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
