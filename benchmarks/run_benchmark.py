@@ -50,7 +50,7 @@ import sys
 import tempfile
 import time
 import zipfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -71,9 +71,11 @@ def log(message: str) -> None:
 @dataclass
 class Measurement:
     wall: float  # seconds
+    cpu: float  # user + system seconds of the child: less sensitive than wall time to a busy machine
     peak_rss: int  # bytes
     returncode: int
     log: str
+    load: float  # 1-minute load average when the child ended (other work on the machine skews wall time)
 
 
 CODE = REPO  # the tree whose credit_workbook the children import (--commit replaces it)
@@ -95,7 +97,8 @@ def measure(cmd: list[str], log_path: Path, cwd: Path | None = None) -> Measurem
         wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4; tell Popen
     scale = 1 if sys.platform == "darwin" else 1024  # Linux reports KiB, macOS bytes
-    return Measurement(wall, usage.ru_maxrss * scale, proc.returncode, str(log_path))
+    return Measurement(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * scale, proc.returncode,
+                       str(log_path), os.getloadavg()[0])
 
 
 def tail(path: str, n: int = 30) -> str:
@@ -240,8 +243,20 @@ def floor(workspace: Path, out: Path) -> dict:
 @dataclass
 class Result:
     label: str
-    walls: list[float]
-    rsss: list[int]
+    walls: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)
+    rsss: list[int] = field(default_factory=list)
+    loads: list[float] = field(default_factory=list)
+
+    def add(self, m: Measurement) -> None:
+        self.walls.append(m.wall)
+        self.cpus.append(m.cpu)
+        self.rsss.append(m.peak_rss)
+        self.loads.append(m.load)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(self.cpus)
 
     @property
     def min(self) -> float:
@@ -335,6 +350,27 @@ def _short_paths(text: str) -> str:
     return text
 
 
+def phase_run(base: Path, work: Path, period: str) -> str:
+    """One more run under phase_times.py: wall seconds per phase of run_month, as a Markdown table."""
+    ws = work / "phases-ws"
+    shutil.copytree(base, ws, symlinks=True)
+    cmd = [sys.executable, str(HERE / "phase_times.py"), str(ws), "--period", period]
+    log_path = work / "phases.log"
+    with open(log_path, "wb") as out, open(work / "phases.stderr.log", "wb") as err:
+        proc = subprocess.run(cmd, stdout=out, stderr=err, env=child_env())
+    if proc.returncode not in (0, 2):
+        raise SystemExit(f"phase timing failed; see {work / 'phases.stderr.log'}")
+    data = json.loads(log_path.read_text(encoding="utf-8").strip().splitlines()[-1])
+    shutil.rmtree(ws, ignore_errors=True)
+    rows = ["| phase (function called by run_month; `inner` = inside the one above it) | calls | seconds | share |",
+            "|---|---:|---:|---:|"]
+    for p in data["phases"]:
+        if p["seconds"] >= 0.05:
+            rows.append(f"| `{p['name']}` | {p['calls']:,} | {p['seconds']:.2f} | {p['seconds'] / data['total']:.0%} |")
+    rows.append(f"| whole run in-process (without interpreter start) | | {data['total']:.2f} | 100% |")
+    return "\n".join(rows)
+
+
 def targets(lines: int) -> tuple[float, int]:
     """The issue's targets: (max run/floor ratio, max peak RSS bytes)."""
     return (2.0, 2 * 1024 * MIB) if lines >= LARGE_LINES else (1.5, 1024 * MIB)
@@ -352,16 +388,19 @@ def markdown(args, manifest: dict, gen: Measurement, run: Result, flo: Result, f
         "",
         f"Measured {datetime.now():%Y-%m-%d %H:%M} on {platform.node() or 'this machine'}: "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}; "
-        f"commit {commit}; {args.repeat} repetition(s), period {manifest['period']}.",
+        f"commit {commit}; {args.repeat} repetition(s), period {manifest['period']}; 1-minute load average "
+        f"at the end of each child {min(run.loads + flo.loads):.1f}–{max(run.loads + flo.loads):.1f} "
+        "(above ~1 other work shared the cores: compare the CPU columns).",
         "",
-        "| measure | min wall | median wall | peak RSS | run / floor | target |",
-        "|---|---:|---:|---:|---:|---|",
-        f"| `credit-workbook run` | {run.min:.1f} s | {run.median:.1f} s | {run.peak / MIB:,.0f} MiB "
-        f"| **{ratio_med:.2f}×** (min/min {ratio_min:.2f}×) "
+        "| measure | min wall | median wall | median CPU | peak RSS | run / floor (median wall) | target |",
+        "|---|---:|---:|---:|---:|---:|---|",
+        f"| `credit-workbook run` | {run.min:.1f} s | {run.median:.1f} s | {run.cpu:.1f} s "
+        f"| {run.peak / MIB:,.0f} MiB | **{ratio_med:.1f}×** (min/min {ratio_min:.1f}×, CPU {run.cpu / flo.cpu:.1f}×) "
         f"| ≤ {ratio_max:g}× {ok(ratio_med <= ratio_max)}, ≤ {rss_max // MIB:,} MiB {ok(run.peak <= rss_max)} |",
-        f"| floor (calamine read + XlsxWriter write) | {flo.min:.1f} s | {flo.median:.1f} s "
-        f"| {flo.peak / MIB:,.0f} MiB | 1.00× | |",
-        f"| generating the workspace (once) | {gen.wall:.1f} s | | {gen.peak_rss / MIB:,.0f} MiB | | |",
+        f"| floor (calamine read + XlsxWriter write) | {flo.min:.1f} s | {flo.median:.1f} s | {flo.cpu:.1f} s "
+        f"| {flo.peak / MIB:,.0f} MiB | 1.0× | |",
+        f"| generating the workspace (once) | {gen.wall:.1f} s | | {gen.cpu:.1f} s | {gen.peak_rss / MIB:,.0f} MiB "
+        "| | |",
         "",
         "Floor components (median of the repetitions):",
         "",
@@ -387,6 +426,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the work folder (workspace, logs, outputs)")
     parser.add_argument("--profile", action="store_true", help="also profile one run with cProfile")
     parser.add_argument("--profile-top", type=int, default=15)
+    parser.add_argument("--phases", action="store_true",
+                        help="also time the phases of one run (phase_times.py; low overhead)")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     parser.add_argument("--commit", metavar="REV",
                         help="measure this commit (exported with git archive) instead of the work tree")
@@ -420,7 +461,7 @@ def main(argv: list[str] | None = None) -> int:
         period = manifest["period"]
         commit = git_commit(args.commit)
 
-        run, flo = Result("run", [], []), Result("floor", [], [])
+        run, flo = Result("run"), Result("floor")
         floor_parts: list[dict] = []
         sanity: dict = {}
         for i in range(args.repeat):
@@ -429,9 +470,9 @@ def main(argv: list[str] | None = None) -> int:
             m = measure([sys.executable, "-m", "credit_workbook", "run", str(ws), "--period", period],
                         work / f"run-{i + 1}.log")
             sanity = check_run(ws, period, m)
-            run.walls.append(m.wall)
-            run.rsss.append(m.peak_rss)
-            log(f"run {i + 1}/{args.repeat}: {m.wall:.1f} s, {m.peak_rss / MIB:,.0f} MiB, exit {m.returncode}")
+            run.add(m)
+            log(f"run {i + 1}/{args.repeat}: {m.wall:.1f} s (CPU {m.cpu:.1f} s), {m.peak_rss / MIB:,.0f} MiB, "
+                f"exit {m.returncode}, load {m.load:.1f}")
             if not args.keep:
                 shutil.rmtree(ws, ignore_errors=True)
 
@@ -441,14 +482,19 @@ def main(argv: list[str] | None = None) -> int:
             if f.returncode != 0:
                 raise SystemExit(f"floor failed:\n{tail(f.log)}")
             floor_parts.append(json.loads(Path(f.log).read_text(encoding="utf-8").strip().splitlines()[-1]))
-            flo.walls.append(f.wall)
-            flo.rsss.append(f.peak_rss)
-            log(f"floor {i + 1}/{args.repeat}: {f.wall:.1f} s, {f.peak_rss / MIB:,.0f} MiB")
+            flo.add(f)
+            log(f"floor {i + 1}/{args.repeat}: {f.wall:.1f} s (CPU {f.cpu:.1f} s), {f.peak_rss / MIB:,.0f} MiB, "
+                f"load {f.load:.1f}")
             if not args.keep:
                 shutil.rmtree(out, ignore_errors=True)
 
         if args.repeat:
             print(markdown(args, manifest, gen, run, flo, floor_parts, sanity, commit))
+        if args.phases:
+            log("timing the phases of one run")
+            phases = phase_run(base, work, period)
+            (work / "phases.md").write_text(phases, encoding="utf-8")
+            print("\n" + phases)
         prof_text = None
         if args.profile:
             log("profiling one run with cProfile")

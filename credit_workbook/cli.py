@@ -168,13 +168,22 @@ def _cmd_month(args, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_demo(args, out: TextIO, err: TextIO) -> int:
-    from credit_workbook.actions.demo import make_demo
+    import io
 
-    ws, period = make_demo(args.dir)
-    print(f"示例工作目录：{ws.root}（{period}）", file=out)
-    args.dir, args.period, args.as_of, args.in_place, args.command = ws.root, period, None, False, "run"
+    from credit_workbook.actions.demo import DEMO_PERIOD, PREVIOUS_PERIOD, make_demo, sign_current_register
+
+    ws, fresh = make_demo(args.dir)
+    args.dir, args.as_of, args.in_place, args.command = ws.root, None, False, "run"
+    if fresh:
+        print(f"示例工作目录：{ws.root}。先按年初台账运行 {PREVIOUS_PERIOD}（导入 inbox/ 中的13个月台账）……", file=out)
+        args.period = PREVIOUS_PERIOD
+        _cmd_month(args, io.StringIO(), err)
+        sign_current_register(ws)
+        print(f"年中调整后的授信台账已批准（register.xlsx），运行 {DEMO_PERIOD}：", file=out)
+    args.period = DEMO_PERIOD
     _cmd_month(args, out, err)
-    return EXIT_OK  # the demo's mistaken forms are part of the show, not a failure
+    print(f"请打开 {ws.out_dir(DEMO_PERIOD)} 查看本月输出。", file=out)
+    return EXIT_OK  # the demo's mistaken forms and quarantined file are part of the show, not a failure
 
 
 COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "rate": _cmd_month, "run": _cmd_month}

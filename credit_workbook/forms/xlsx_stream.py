@@ -488,7 +488,8 @@ class _Stream:
         """The next match at or after ``at``, reading on as needed; bytes passed over are written out."""
         while True:
             m = pattern.search(self.buf, at)
-            if m is not None and (m.end() < len(self.buf) or self.eof):
+            # a token is only trusted with _KEEP bytes after its start: "<!" may yet become "<!--"
+            if m is not None and (m.start() + _KEEP <= len(self.buf) or self.eof):
                 return m
             if self.eof:
                 return None

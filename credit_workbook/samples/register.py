@@ -35,6 +35,16 @@ from credit_workbook.samples.company import (
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PATH = ROOT / "sample_workbooks" / "register.xlsx"
+INITIAL_NAME = "register_2026年初.xlsx"  # the version signed at the turn of the year
+
+# The mid-year change the approvers signed on 2026-07-15: 锦绣服饰 asked for more
+# room for the autumn season and got it, against 第四十二条 (调整后应低于原额度),
+# above today's cap (R09) and pushing the company total past the 1 January
+# exposure (R11) — the October checks must say all three.
+RAISES: dict[str, tuple[Decimal, date, str]] = {
+    "KH001": (Decimal("800000.00"), date(2026, 7, 15),
+              "2026-07-15总经理批准调高至80万元（原50万元），秋冬旺季备货"),
+}
 
 PERIOD = "2026-01"  # the contract year the register was compiled for
 AS_OF = date(2026, 1, 1)  # exposures as at 1 January (第二十四条 total control)
@@ -115,12 +125,19 @@ def jan1_exposure() -> Decimal:
     return sum((_year_end_exposure(s) for s in stories), ZERO)
 
 
-def register_rows() -> list[RegisterRow]:
+def register_rows(raised: bool = True) -> list[RegisterRow]:
+    """The register's rows; ``raised=False`` gives the version before the mid-year raises."""
+    from dataclasses import replace
+
     rows = []
     for cp in COUNTERPARTIES:
         a = cp.ledger_story.approved
         if a is None:
             continue
+        note = NOTES.get(cp.code)
+        if raised and cp.code in RAISES:
+            limit, approved_on, note = RAISES[cp.code]
+            a = replace(a, limit=limit, approved_on=approved_on)
         grade = grade_at_approval(cp)
         cap_long, cap_temp = _caps(cp, grade, a.collateral_value)
         exposure = _year_end_exposure(cp.ledger_story)
@@ -134,7 +151,7 @@ def register_rows() -> list[RegisterRow]:
             approved_type=a.credit_type, approved_limit=a.limit, approved_term_days=a.term_days,
             collateral_type=a.collateral_type, collateral_value=a.collateral_value,
             contract_start=a.contract_start, contract_end=a.contract_end,
-            status=a.status, approved_on=a.approved_on, note=NOTES.get(cp.code),
+            status=a.status, approved_on=a.approved_on, note=note,
         ))
     for pending in UNDECIDED:
         cp = BY_CODE[pending.code]
@@ -159,12 +176,12 @@ def overlimit_rows() -> list[OverlimitRow]:
             for cp in COUNTERPARTIES for o in cp.ledger_story.over_limit_approvals]
 
 
-def build_register(path: Path = DEFAULT_PATH) -> Path:
-    """Write ``register.xlsx``; the same dataset gives the same bytes."""
+def build_register(path: Path = DEFAULT_PATH, raised: bool = True) -> Path:
+    """Write the register (current, or the initial version); the same dataset gives the same bytes."""
     path = Path(path)
     meta = FormMeta(company=str(COMPANY["name"]), period=PERIOD, as_of=AS_OF, created=CREATED)
     with atomic_target(path) as tmp:
-        write_register(tmp, register_rows(), meta, jan1_exposure(), overlimit_rows())
+        write_register(tmp, register_rows(raised), meta, jan1_exposure(), overlimit_rows())
     return path
 
 
@@ -176,7 +193,9 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"输出文件（默认 {DEFAULT_PATH}）")
     args = parser.parse_args(argv)
     build_register(args.path)
-    print(f"已生成授信台账：{args.path}")
+    initial = args.path.with_name(INITIAL_NAME)
+    build_register(initial, raised=False)
+    print(f"已生成授信台账：{args.path}（年初版本：{initial}）")
     return 0
 
 

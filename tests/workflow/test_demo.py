@@ -51,18 +51,41 @@ def test_finance_drops_are_archived_and_the_broken_one_quarantined(demo):
     assert quarantined.exists()
     reason = (root / "quarantine" / "应收账款明细账_202610_手工修改.xlsx.error.txt").read_text(encoding="utf-8")
     assert "明细账!I313" in reason and "550,000.00" in reason
-    assert [r["file"] for r in results["rejected_inputs"]] == ["inbox/应收账款明细账_202610_手工修改.xlsx"]
+    september = json.loads((root / "out/2026-09/results.json").read_text(encoding="utf-8"))
+    assert [r["file"] for r in september["rejected_inputs"]] == ["inbox/应收账款明细账_202610_手工修改.xlsx"]
+    assert results["rejected_inputs"] == []  # October's run found nothing new in inbox/
 
 
 def test_totals_and_caps_come_from_real_history(demo):
     _, _, results = demo
-    assert results["total"] == {"approved": "7700000.00", "jan1_exposure": "7905000.00", "flags": []}
+    total = results["total"]
+    assert (total["approved"], total["jan1_exposure"]) == ("8000000.00", "7905000.00")
+    [r11] = total["flags"]
+    assert (r11["rule"], r11["severity"], r11["article"], r11["amount"]) == ("R11", "红", "第二十四条", "95000.00")
     kh001 = next(c for c in results["counterparties"] if c["code"] == "KH001")
-    # A with prior credit: cap = min(avg debit, avg credit) rounded down to 1,000 (第二十六条(2)), 从低 the register
-    assert kh001["cap_long"] == "500000.00" and kh001["approved_limit"] == "500000.00"
-    from decimal import Decimal
+    # A with prior credit: cap = min(avg debit 654,166.67, avg credit 654,166.67) rounded down to 1,000
+    # (第二十六条(2)); the register's 800,000 is higher, so 从低 does not apply and R09/R10 say so.
+    assert (kh001["avg_debit"], kh001["cap_long"], kh001["approved_limit"]) == ("654166.67", "654000.00", "800000.00")
+    assert {f["rule"] for f in kh001["flags"]} == {"R09", "R10"}
 
-    assert Decimal(kh001["avg_debit"]) >= Decimal(kh001["cap_long"])
+
+def test_every_rule_flags_at_least_once_with_its_article(demo):
+    _, _, results = demo
+    flags = [f for c in results["counterparties"] for f in c["flags"]] + results["total"]["flags"]
+    assert {f["rule"] for f in flags} == {f"R{i:02d}" for i in range(1, 14)}
+    for f in flags:
+        assert f["article"].startswith("第") and f["article"].endswith("条") and f["message"]
+        assert f["severity"] in ("红", "黄", "蓝")
+
+
+def test_form_2_compares_with_september(demo):
+    root, _, _ = demo
+    import openpyxl
+
+    ws = openpyxl.load_workbook(root / "out/2026-10/客户信用等级分类汇总表_2026-10.xlsx").active
+    rows = [row for row in ws.iter_rows(values_only=True) if any(str(v).startswith(("KH", "GY")) for v in row)]
+    changes = [v for row in rows for v in row if v in ("升级", "降级", "不变", "新评")]
+    assert len(changes) == 43 and "不变" in changes and "新评" not in changes
 
 
 def test_the_demo_carries_the_demo_company_name(demo):
