@@ -45,6 +45,7 @@ ZERO = D("0.00")
 ROOT = Path(__file__).resolve().parents[2]
 LEDGER_DIR = ROOT / "sample_workbooks" / "ledgers"
 REGISTER = ROOT / "sample_workbooks" / "register.xlsx"
+INITIAL_REGISTER = ROOT / "sample_workbooks" / "register_2026年初.xlsx"
 RECEIVABLE, PREPAYMENT, ADVANCE = "应收账款", "预付账款", "预收账款"
 START = date(2025, 10, 1)
 
@@ -339,12 +340,14 @@ def test_committed_ledgers_equal_a_fresh_build(tmp_path):
 def test_committed_register_equals_a_fresh_build(tmp_path):
     fresh = register.build_register(tmp_path / "register.xlsx")
     assert fresh.read_bytes() == REGISTER.read_bytes()
+    initial = register.build_register(tmp_path / "initial.xlsx", raised=False)
+    assert initial.read_bytes() == INITIAL_REGISTER.read_bytes()
 
 
 # ---------------------------------------------------------------- the register
 
-def _register_table():
-    wb = load_workbook(REGISTER, data_only=True)
+def _register_table(path=INITIAL_REGISTER):
+    wb = load_workbook(path, data_only=True)
     ws = wb[SHEET]
     header_row = next(r for r in range(1, 20) if ws.cell(r, 2).value == "客户编码")
     headers = [ws.cell(header_row, c).value for c in range(1, ws.max_column + 1)]
@@ -389,7 +392,23 @@ def test_register_holds_what_the_approvers_granted():
 
 def test_register_reads_cleanly_and_keeps_the_total_within_january_exposure():
     reader = pytest.importorskip("credit_workbook.forms.register_reader")
-    reg = reader.read_register(REGISTER)
+    reg = reader.read_register(INITIAL_REGISTER)
     assert [p.render() for p in reg.problems if p.level is ProblemLevel.ERROR] == []
     total = sum((a.limit for a in reg.approved.values()), ZERO)
-    assert total <= register.jan1_exposure()  # 第二十四条第2款①: the demo company complies
+    assert total <= register.jan1_exposure()  # 第二十四条第2款①: the company complied at the turn of the year
+
+
+def test_the_mid_year_register_differs_only_by_the_raise_that_breaks_the_total():
+    initial, _ = _register_table(INITIAL_REGISTER)
+    current, _ = _register_table(REGISTER)
+    assert set(initial) == set(current)
+    for code, row in current.items():
+        if code in register.RAISES:
+            limit, approved_on, note = register.RAISES[code]
+            assert D(str(row["核定额度"])) > D(str(initial[code]["核定额度"]))  # R10, 第四十二条
+            assert (D(str(row["核定额度"])), _day(row["批准日期"]), row["备注"]) == (limit, approved_on, note)
+        else:
+            assert row == initial[code], code
+    reader = pytest.importorskip("credit_workbook.forms.register_reader")
+    total = sum((a.limit for a in reader.read_register(REGISTER).approved.values()), ZERO)
+    assert total - register.jan1_exposure() == D("95000.00")  # R11 in the October demo
