@@ -235,6 +235,16 @@ class Store:
             " ORDER BY id DESC LIMIT 1", (sha256,)).fetchone()
         return json.loads(row[0]) if row else {}
 
+    def latest_rating(self, code: str) -> dict | None:
+        """The grade in force: this counterparty's rating in the most recent run (by period, then run)."""
+        row = self.db.execute(
+            "SELECT r.code, r.name, r.counterparty_type, r.grade, runs.period FROM ratings r"
+            " JOIN runs ON runs.id = r.run_id WHERE r.code = ? AND runs.status = 'done'"
+            " ORDER BY runs.period DESC, runs.id DESC LIMIT 1", (code,)).fetchone()
+        if row is None:
+            return None
+        return dict(zip(("code", "name", "type", "grade", "period"), row))
+
     def previous_grades(self, period: str) -> dict[str, str]:
         """Grades of the latest run for an earlier period: what Form 2 compares against.
 

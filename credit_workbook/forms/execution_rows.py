@@ -17,8 +17,9 @@ Decisions where SPEC is silent (the writer prints them in the form's 说明):
 - **超限金额** = the R01 flag's amount when R01 fired, else
   max(本期最高占用 − 核定额度, 0) (blank without approved credit); an excess
   that R01 did not flag was covered by an over-limit approval (第三十二条).
-  **超限天数** = R01's day count, else the days whose end-of-day exposure
-  was over the limit, replayed from the month's daily balances.
+  **超限天数** = the days R01 counted (``extra["days"]``), else the days
+  whose end-of-day exposure was over the limit, replayed from the month's
+  daily balances; blank when the month is known only from a 余额表.
 - **回款率** = 本期贷方 ÷ (期初余额 + 本期借方) when that is > 0.
 - **执行评价**, the worst that applies: 逾期 > 超限 > 关注 > 正常. Overdue
   comes first because it is money at risk, not only authority exceeded
@@ -80,8 +81,9 @@ NORMAL_WITH_CREDIT = "按核定额度、期限执行，按月对账清账（第�
 NORMAL_NO_CREDIT = "坚持现款现货（第二十四条）"
 NORMAL_COVERED = "最高占用超过核定额度：核对超额审批文书（第三十二条）"
 
-# Keys under which R01 may report its day count in ``Flag.extra``.
-R01_DAYS_KEYS = ("days_over_limit", "over_limit_days", "days_over", "days")
+# Where R01 reports its days in ``Flag.extra``: "days" holds the dates over
+# the limit (None when the month has no daily detail); an int is taken as a count.
+R01_DAYS_KEYS = ("days", "days_over_limit")
 
 
 def _is(flag: Flag, rule: str, severity: str | None = None) -> bool:
@@ -175,14 +177,24 @@ def days_over_limit(position, limit: Decimal) -> int | None:
     return days
 
 
-def _r01_days(flags: Sequence[Flag]) -> int | None:
+def _r01_days(flags: Sequence[Flag]) -> tuple[bool, int | None]:
+    """(R01 reported its days, how many): a tuple of dates counts its length,
+    None means the month had no daily detail (a 余额表), so nobody can count."""
     for flag in flags:
-        if flag.rule == "R01":
-            for key in R01_DAYS_KEYS:
-                value = flag.extra.get(key) if isinstance(flag.extra, dict) else None
-                if isinstance(value, int) and not isinstance(value, bool):
-                    return value
-    return None
+        if flag.rule != "R01":
+            continue
+        extra = flag.extra if isinstance(flag.extra, dict) else {}
+        for key in R01_DAYS_KEYS:
+            if key not in extra:
+                continue
+            value = extra[key]
+            if value is None:
+                return True, None
+            if isinstance(value, int) and not isinstance(value, bool):
+                return True, value
+            if isinstance(value, (tuple, list, set, frozenset)):
+                return True, len(value)
+    return False, None
 
 
 def _infer_month(cps: Sequence[CounterpartyMonth]) -> str | None:
@@ -215,8 +227,8 @@ def _row(cp: CounterpartyMonth, flags: Sequence[Flag], limit: Decimal | None) ->
         over = max(max(peak, ZERO) - limit, ZERO)
     else:
         over = None
-    over_days = _r01_days(flags)
-    if over_days is None and limit is not None:
+    reported, over_days = _r01_days(flags)
+    if not reported and limit is not None:
         over_days = days_over_limit(pos, limit) if pos is not None else 0
     buckets = aging.buckets if aging else {}
     b = [buckets.get(key, ZERO) for key in BUCKET_KEYS]

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import warnings
 import zipfile
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal as D
 
@@ -20,6 +21,8 @@ import openpyxl
 import pytest
 
 from credit_workbook.core.aging import BUCKET_KEYS, Aging
+from credit_workbook.core.checks.context import CheckContext
+from credit_workbook.core.checks.run import run_checks
 from credit_workbook.core.evaluation import CounterpartyMonth, evaluate_counterparty
 from credit_workbook.core.history import CounterpartyHistory, Movement
 from credit_workbook.core.model import Caps, Flag, Grade, GradeResult, Survey
@@ -123,7 +126,7 @@ CPS = [
     cpm("C007", "过期合同有限公司", approved=_approved("C007", "50000", end=date(2026, 6, 30))),
 ]
 FLAGS = {
-    "C001": [fl("R01", "红", "30000", days_over_limit=12)],
+    "C001": [fl("R01", "红", "30000", days=tuple(date(2026, 10, d) for d in range(20, 32)))],  # R01's own shape
     "C002": [fl("R04", "红", "50000"), fl("R02", "红", "50000")],
     "C005": [fl("R04", "黄", "5000")],
     "C006": [fl("R07", "红", "30000"), fl("R06", "蓝"), fl("R04", "红", "30000")],
@@ -237,22 +240,38 @@ def test_salesperson_sums_follow_the_rows_and_the_flags(built):
     assert sum((p.overdue_total for p in people), D(0)) == sum((r.overdue for r in rows), D(0))
 
 
-def test_rows_from_a_real_evaluation():
-    """The core's own objects: positions and aging replayed from a ledger history."""
+def test_rows_from_a_real_evaluation_and_the_real_checks():
+    """The core's own objects: positions and aging replayed from a ledger history, flags from run_checks."""
     moves = (Movement(date(2026, 10, 5), D("150000"), D("0"), "应收账款", "记-1"),
              Movement(date(2026, 10, 20), D("0"), D("100000"), "应收账款", "记-2"))
     history = CounterpartyHistory("C001", "客户", {"应收账款": D("0")}, moves, (), date(2025, 11, 1))
     survey = Survey(customer_code="C001", customer_name="北京示例商贸有限公司", counterparty_type="客户",
-                    salesperson="张三")
+                    salesperson="张三", surveyed_on=date(2026, 9, 30))
     cp = evaluate_counterparty("C001", survey, (), history, _approved("C001", "120000", term=30), Policy(),
                                PERIOD, AS_OF)
-    (row,), _, (person,) = execution_rows([cp], {})
+    (row,), _, (person,) = execution_rows([cp], {})  # without checks: from the daily balances
     assert (row.opening, row.debit, row.credit, row.closing, row.peak) == (
         D("0.00"), D("150000.00"), D("100000.00"), D("50000.00"), D("150000.00"))
     assert (row.over_limit_amount, row.over_limit_days) == (D("30000.00"), 15)  # 10-05 .. 10-19
     assert row.aging_current == D("50000.00") and row.overdue == D("0.00")
     assert row.collection_rate == D("0.6667") and row.grade == cp.rating.result.grade.value
     assert (person.salesperson, person.customers, person.approved_total) == ("张三", 1, D("120000"))
+
+    ctx = CheckContext(PERIOD, date(2026, 10, 1), AS_OF, AS_OF, cp, history, (), None, Policy())
+    flags = run_checks(ctx)
+    assert "R01" in {f.rule for f in flags}
+    (checked,), breaches, _ = execution_rows([cp], {"C001": flags})
+    assert (checked.over_limit_amount, checked.over_limit_days) == (D("30000.00"), 15)  # R01's own count
+    assert checked.assessment == "超限" and {b.rule for b in breaches} == {f.rule for f in flags}
+
+
+def test_a_month_known_only_from_a_balance_table_has_no_day_count():
+    summary = cpm("C001", "北京示例商贸有限公司", limit="100000", opening="120000")
+    summary = replace(summary, position=replace(summary.position, detail=False))
+    (row,), _, _ = execution_rows([summary], {"C001": [fl("R01", "红", "20000", days=None)]})
+    assert (row.over_limit_amount, row.over_limit_days) == (D("20000"), None)
+    (row,), _, _ = execution_rows([summary], {})
+    assert (row.over_limit_amount, row.over_limit_days) == (D("20000"), None)
 
 
 # -- the workbook -----------------------------------------------------------------------

@@ -126,3 +126,28 @@ def test_demo_outputs_open_in_libreoffice_and_gnumeric_with_the_numbers_of_resul
         assert f"编号：{code}" in [v for row in sheet for v in row]  # the 编号 formula, recalculated
         grade_row = find_row(sheet, "评定等级")
         assert grade_row[grade_row.index("评定等级") + 1] == by_code[code]["grade"]
+
+
+@pytest.mark.parametrize("code, amount, expected", [
+    ("KH001", "370000.00", 0),   # exposure 430,000 + 370,000 = the 800,000 limit exactly: allowed (最高不超过)
+    ("KH001", "370000.01", 4),   # one fen over, no over-limit approval (第三十二条)
+    ("KH005", "100000", 3),      # over the limit but within 华盛信审〔2026〕017号
+    ("KH022", "1000", 4),        # C grade and 120 days overdue (第二十八条, 第三十五条)
+])
+def test_check_answers_with_the_exit_codes_of_spec_6(demo, code, amount, expected):
+    root, _, _ = demo
+    status, out, err = cli("check", root, "--customer", code, "--amount", amount, "--date", "2026-10-31", "--json")
+    assert status == expected, err
+    answer = json.loads(out)
+    assert answer["decision"] == expected and answer["customer"] == code
+    assert all(r["rule"].startswith("R") and r["article"].startswith("第") for r in answer["reasons"])
+    if expected == 3:
+        assert answer["approval"]["doc_no"] == "华盛信审〔2026〕017号"
+    if code == "KH022":
+        assert {r["rule"] for r in answer["reasons"]} >= {"R07", "R03"}
+
+
+def test_check_of_an_unknown_customer_is_a_user_error(demo):
+    root, _, _ = demo
+    status, out, err = cli("check", root, "--customer", "KH999", "--amount", "5")
+    assert status == 2 and err.startswith("错误：") and "KH999" in err
