@@ -178,7 +178,7 @@ def _print_month_report(report, out: TextIO) -> None:
         for e in item["errors"]:
             print(f"  {e}", file=out)
     for path in report.outputs:
-        if path.suffix == ".json" or path.name.startswith(("客户信用", "预付赊销")):
+        if path.parent.name == report.period:  # the month's own outputs, not the marked survey copies
             print(f"输出：{path}", file=out)
     for path in report.backups:
         print(f"已备份原表：{path}", file=out)

@@ -148,6 +148,8 @@ def month_flags(report: "MonthReport", histories: dict, register, previous: dict
 
 def run_month(ws: Workspace, period: str | None = None, as_of: date | None = None, *, ingest: bool = True,
               in_place: bool = False, progress=None, command: str = "run") -> MonthReport:
+    from credit_workbook.forms.execution_review import write_execution_review
+    from credit_workbook.forms.execution_rows import execution_rows
     from credit_workbook.forms.grade_summary import write_grade_summary
     from credit_workbook.forms.register import write_register
     from credit_workbook.forms.register_reader import read_register
@@ -191,6 +193,8 @@ def run_month(ws: Workspace, period: str | None = None, as_of: date | None = Non
                 histories.get(code), register.approved.get(code), policy, period, as_of, names.get(code, "")))
         total = company_total(list(histories.values()), list(register.approved.values()), as_of)
         report.flags = month_flags(report, histories, register, previous, policy)
+        report.total_flags = check_total_limit(total.approved, total.jan1_exposure,
+                                               policy.checks.severities["R11"][0])
 
         out = ws.out_dir(period)
         stamp = datetime.combine(as_of, time(0, 0))
@@ -206,14 +210,17 @@ def run_month(ws: Workspace, period: str | None = None, as_of: date | None = Non
         overlimit = [OverlimitRow(o.code, o.approved_on, o.amount, o.doc_no) for o in register.overlimit]
         with atomic_target(form3) as tmp:
             write_register(tmp, _register_rows(report.counterparties), meta, total.jan1_exposure, overlimit)
+        form4 = out / f"客户授信额度执行评价表_{period}.xlsx"
+        rows4, flag_rows, salespeople = execution_rows(report.counterparties, {**report.flags, "": report.total_flags},
+                                                       period=period)
+        with atomic_target(form4) as tmp:
+            write_execution_review(tmp, rows4, meta=meta, flags=flag_rows, salespeople=salespeople)
         files_of = {c.survey.customer_code: _rel(ws, c.path) for c in report.checked if c.survey}
         entries = [counterparty_entry(cp, files_of.get(cp.code), report.flags[cp.code])
                    for cp in report.counterparties]
-        report.total_flags = check_total_limit(total.approved, total.jan1_exposure,
-                                               policy.checks.severities["R11"][0])
         results = build_results(period, f"{as_of:%Y-%m-%d}", entries, report.rejected, total, report.total_flags)
         atomic_write(out / "results.json", dumps(results))
-        report.outputs += [form2, form3, out / "results.json"]
+        report.outputs += [form2, form3, form4, out / "results.json"]
 
         store.record_run(
             command, period, f"{as_of:%Y-%m-%d}", started,

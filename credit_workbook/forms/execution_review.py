@@ -48,9 +48,19 @@ from credit_workbook.forms.xlsx_style import (
     write_total_row,
 )
 
-__all__ = ["EXECUTION_COLUMNS", "FLAG_COLUMNS", "SALESPERSON_COLUMNS", "SHEET", "FLAG_SHEET",
-           "SALESPERSON_SHEET", "CHART_SHEET", "ExecutionRow", "FlagRow", "SalespersonRow",
-           "write_execution_review"]
+__all__ = [
+    "CHART_SHEET",
+    "EXECUTION_COLUMNS",
+    "FLAG_COLUMNS",
+    "FLAG_SHEET",
+    "SALESPERSON_COLUMNS",
+    "SALESPERSON_SHEET",
+    "SHEET",
+    "ExecutionRow",
+    "FlagRow",
+    "SalespersonRow",
+    "write_execution_review",
+]
 
 TITLE = "客户授信额度执行评价表"
 SHEET = "执行评价表"
@@ -99,12 +109,12 @@ AGING_HEADERS = ("未到期", "逾期1-30天", "逾期31-60天", "逾期61-90天
                  "逾期360天以上")
 NOTES = (
     "说明：1. 额度使用率 = 期末占用 ÷ 核定额度（期末余额为负即预收、预付款，按0计）；合计行为已授信客户期末占用合计 ÷ 核定额度合计。",
-    "2. 超限金额：月度检查R01报告的超出金额；未报R01的，为本期最高占用超过核定额度的部分（须有超额审批文书，第三十二条）。"
-    "超限天数为日终占用超过核定额度的天数。",
-    "3. 账龄按先进先出核销：到期日 = 发生日 + 核定期限（无授信的为0天）；逾期金额为各逾期区间之和。"
-    "回款率 = 本期贷方 ÷（期初余额 + 本期借方）。",
-    "4. 执行评价取最重者：逾期（R03前欠未清又发货，或R04逾期超过30天）＞ 超限（R01超过核定额度、R02无额度而占用增加、"
-    "R07 C级仍有占用）＞ 关注（其他红色、黄色事项）＞ 正常（无事项或仅蓝色提醒）。各事项见《超限逾期清单》。",
+    ("2. 超限金额：月度检查R01报告的超出金额；未报R01的，为本期最高占用超过核定额度的部分（须有超额审批文书，第三十二条）。"
+     "超限天数为日终占用超过核定额度的天数。"),
+    ("3. 账龄按先进先出核销：到期日 = 发生日 + 核定期限（无授信的为0天）；逾期金额为各逾期区间之和。"
+     "回款率 = 本期贷方 ÷（期初余额 + 本期借方）。"),
+    ("4. 执行评价取最重者：逾期（R03前欠未清又发货，或R04逾期超过30天）＞ 超限（R01超过核定额度、R02无额度而占用增加、"
+     "R07 C级仍有占用）＞ 关注（其他红色、黄色事项）＞ 正常（无事项或仅蓝色提醒）。各事项见《超限逾期清单》。"),
     "5. 业务部门说明（黄色单元格）由营销部填写；其余数据由财务部依据往来明细账生成。",
 )
 
@@ -116,7 +126,7 @@ FLAG_COLUMNS: tuple[Column, ...] = (
     Column("客户名称", "text", 28, "name"),
     Column("经办业务员", "text", 9, "salesperson", align="center"),
     Column("金额", "money", 15, "amount"),
-    Column("说明", "text", 70, "message"),
+    Column("说明", "text", 105, "message"),
 )
 SEVERITIES = (("红", "红色（违规）"), ("黄", "黄色（警告）"), ("蓝", "蓝色（提醒）"))
 FLAG_NOTE = ("说明：红色 = 违规，须限期纠正并上报（第三十二、四十三条）；黄色 = 警告，须关注并采取措施；"
@@ -211,10 +221,11 @@ def _execution_sheet(wb, st: Styles, meta: FormMeta, rows: Sequence[ExecutionRow
     limit, closing = COL["核定额度"], COL["期末余额"]
     limit_total = _total(rows, "approved_limit")
     used = sum((max(r.closing or 0, 0) for r in rows if (r.approved_limit or 0) > 0), Decimal(0))
-    formulas[COL["额度使用率"]] = (
-        f"=IF({ref(limit, total_row)}>0,SUMPRODUCT(({col_range(limit, first, last)}>0)"
-        f"*({col_range(closing, first, last)}>0)*{col_range(closing, first, last)})/{ref(limit, total_row)},\"\")",
-        used / limit_total if limit_total > 0 else "")
+    # 已授信客户期末占用合计 ÷ 核定额度合计: only rows with a limit, a prepayment counting 0
+    limits, closings = col_range(limit, first, last), col_range(closing, first, last)
+    use = f"SUMPRODUCT(({limits}>0)*({closings}>0)*{closings})"
+    formulas[COL["额度使用率"]] = (f"=IF({ref(limit, total_row)}>0,{use}/{ref(limit, total_row)},\"\")",
+                                   used / limit_total if limit_total > 0 else "")
     opening, debit, credit = (ref(COL[h], total_row) for h in ("期初余额", "本期借方", "本期贷方"))
     base = _total(rows, "opening") + _total(rows, "debit")
     formulas[COL["回款率"]] = (f"=IF({opening}+{debit}>0,{credit}/({opening}+{debit}),\"\")",

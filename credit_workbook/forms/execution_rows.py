@@ -45,8 +45,17 @@ from credit_workbook.core.model import Flag
 from credit_workbook.forms.rows import ExecutionRow, FlagRow, SalespersonRow
 
 __all__ = [
-    "ASSESSMENTS", "COMPANY_CODE", "MEASURES", "RED", "UNASSIGNED", "UNGRADED", "YELLOW", "BLUE",
-    "assess", "execution_rows", "measures",
+    "ASSESSMENTS",
+    "BLUE",
+    "COMPANY_CODE",
+    "MEASURES",
+    "RED",
+    "UNASSIGNED",
+    "UNGRADED",
+    "YELLOW",
+    "assess",
+    "execution_rows",
+    "measures",
 ]
 
 ZERO = Decimal("0.00")

@@ -39,7 +39,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from credit_workbook.core.model import Flag
-from credit_workbook.fileio import atomic_target, atomic_write, workbook_bytes
+from credit_workbook.fileio import (
+    atomic_target,
+    atomic_write,
+    stable_zip,
+    workbook_bytes,
+)
 from credit_workbook.forms.survey_writeback import COMMENT_SEP, MARK_AUTHOR
 from credit_workbook.forms.xlsx_stream import (
     AddedSheet,
@@ -84,8 +89,9 @@ class RuleInfo:
     meaning: str
 
 
+# The rule table of SPEC §5 as finance reads it; articles agree with core/checks (a test holds them equal).
 RULES = (
-    RuleInfo("R01", "第三十二、三十三条", "本月最高占用超过核定额度，且没有在超额之前批准、金额足够的超额审批（列明超额金额和超额天数）"),
+    RuleInfo("R01", "第三十二条", "本月最高占用超过核定额度，且没有在超额之前批准、金额足够的超额审批（列明超额金额和超额天数）"),
     RuleInfo("R02", "第三十四条", "未核定信用额度却有资金占用：期末余额比上月增加为红（只能减少不能增加），否则为黄"),
     RuleInfo("R03", "第三十五条", "前欠未清：当天已有逾期未结清的款项，又发生新的发货或预付"),
     RuleInfo("R04", "第三十五条", "月末有逾期未结清的款项：逾期30天以内为黄，超过30天为红"),
@@ -93,7 +99,7 @@ RULES = (
     RuleInfo("R06", "第三十六条", "合同将在月末后30天内到期：应确定下一年度合作方式，并全部清收欠货、欠款"),
     RuleInfo("R07", "第二十八条", "C级客户仍有资金占用（C级不予授信，不得预付或赊销）"),
     RuleInfo("R08", "第二十七条", "B级客户有核定额度，但没有抵押或抵押资产价值低于额度"),
-    RuleInfo("R09", "第二十六、二十七条", "核定额度超过本期可授信上限，或核定期限超过该等级的最长期限"),
+    RuleInfo("R09", "第二十六至二十八条", "核定额度超过本期可授信上限，或核定期限超过该等级的最长期限"),
     RuleInfo("R10", "第四十二条", "核定额度比上一版台账调高（调整后的信用额度原则上应低于原额度）"),
     RuleInfo("R11", "第二十四条", "授信总额超过1月1日应收、预付余额合计"),
     RuleInfo("R12", "第十二条", "客户信用调查评定表超过3个月未更新，或有往来却没有调查评定表"),
@@ -397,7 +403,7 @@ def _openpyxl_copy(source: Path, suffix: str, flags: Sequence[Flag], plan: _Plan
         warnings.simplefilter("always")
         try:
             wb = openpyxl.load_workbook(source, keep_vba=suffix in (".xlsm", ".xltm"), rich_text=True)
-        except Exception as exc:  # openpyxl raises many types on what it cannot model
+        except Exception as exc:  # noqa: BLE001 - openpyxl raises many types on what it cannot model
             raise _Fallback(f"openpyxl 无法读取（{type(exc).__name__}）：流式复制") from None
     dropped = [str(w.message) for w in caught if any(k in str(w.message) for k in _DROP_WORDS)]
     if dropped:
@@ -497,8 +503,12 @@ def _table_copy(source: Path, display_name: str, flags: Sequence[Flag], created:
     book = open_raw(source, display_name)
     plan = _plan(flags, display_name, book.sheet_names)
     marks = _marks(flags, plan)
+    tables = [(sheet, book.rows(sheet), book.merged(sheet)) for sheet in book.sheet_names]
+    # a big CSV would cost XlsxWriter ~2 KiB per row in memory; row by row it costs nothing (merges need memory)
+    streaming = any(len(rows) > STREAM_ROWS for _, rows, _ in tables) and not any(m for _, _, m in tables)
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+    wb = xlsxwriter.Workbook(buf, {"in_memory": not streaming, "constant_memory": streaming,
+                                   "strings_to_formulas": False, "strings_to_numbers": False,
                                    "strings_to_urls": False})
     wb.set_properties({"title": f"{display_name}（标注副本）", "author": MARK_AUTHOR, "created": created})
     formats: dict[tuple[str, str | None], object] = {}
@@ -516,9 +526,7 @@ def _table_copy(source: Path, display_name: str, flags: Sequence[Flag], created:
 
     commented: dict[str, dict[int, str | None]] = {}
     taken: list[str] = []
-    for sheet in book.sheet_names:
-        rows = book.rows(sheet)
-        merged = book.merged(sheet)
+    for sheet, rows, merged in tables:
         header = find_header(rows[:SCAN_ROWS + 1], merged)
         money_cols = {c for k, c in (header.columns.items() if header else ()) if k in _AMOUNT_KEYS}
         body_from = header.header_row + 1 if header else len(rows) + 1
@@ -532,7 +540,7 @@ def _table_copy(source: Path, display_name: str, flags: Sequence[Flag], created:
             mark = sheet_marks.get(r + 1)
             filled = [c for c, v in enumerate(values) if v is not None and v != ""]
             span = range(filled[0], filled[-1] + 1) if (mark and filled) else ()
-            for c in set(filled) | set(span):
+            for c in sorted(set(filled) | set(span)):
                 value = values[c] if c < len(values) else None
                 fill = mark.fill if mark and c in span else None
                 _write_value(ws, r, c, value, r >= body_from and c in money_cols, fmt, fill,
@@ -563,7 +571,8 @@ def _table_copy(source: Path, display_name: str, flags: Sequence[Flag], created:
     legend = build_legend(flags, plan, display_name, commented)
     _xlsxwriter_sheet(wb, legend)
     wb.close()
-    return buf.getvalue(), book.file_format, plan, commented, legend.name
+    data = stable_zip(buf.getvalue()) if streaming else buf.getvalue()  # temp files carry clock-dependent stamps
+    return data, book.file_format, plan, commented, legend.name
 
 
 def _col(c0: int) -> str:
@@ -674,7 +683,7 @@ def highlight_ledger(source: Path, target: Path, flags: Sequence[Flag], display_
             raise StreamUnsupported(f"{display_name}: 不是普通 Excel 工作簿（可能是加载项），无法标注")
         out = _target(target, display_name, suffix, source)
         plan = _plan(flags, display_name, [s.name for s in pkg.sheets])
-        for sheet in {s for s, _ in plan.rows}:
+        for sheet in sorted({s for s, _ in plan.rows}):
             entry = next(e for e in pkg.sheets if e.name == sheet)
             if entry.kind != "worksheet" or entry.part is None:
                 plan.unplaced.append(f"工作表“{sheet}”不是普通工作表（图表页等），其中的位置无法标注")
@@ -704,9 +713,8 @@ def highlight_ledger(source: Path, target: Path, flags: Sequence[Flag], display_
 def _stream(zf: zipfile.ZipFile, out: Path, flags, plan: _Plan, legend_for, chunk) -> tuple[dict, str]:
     marks = _marks(flags, plan)
     kwargs = {"chunk": chunk} if chunk else {}
-    with atomic_target(out) as tmp:
-        with open(tmp, "wb") as fh:
-            result = stream_copy(zf, fh, marks, legend_for, author=MARK_AUTHOR, separator=COMMENT_SEP, **kwargs)
+    with atomic_target(out) as tmp, open(tmp, "wb") as fh:
+        result = stream_copy(zf, fh, marks, legend_for, author=MARK_AUTHOR, separator=COMMENT_SEP, **kwargs)
     return result.comment_cells, result.legend_name
 
 
@@ -732,7 +740,7 @@ def _convert(source: Path, target: Path, flags: list[Flag], display_name: str, k
     out = _target(target, display_name, ".xlsx", source)
     data, fmt, plan, commented, legend_name = _table_copy(source, display_name, flags, created)
     atomic_write(out, data)
-    what = "CSV 文本文件" if fmt == "csv" else "旧版 .xls 文件"
+    what = " CSV 文本文件" if fmt == "csv" else "旧版 .xls 文件"
     note = (f"原文件是{what}，不能保存底色和批注；已将其数据另存为新的 Excel 工作簿 {out.name}"
             "（单元格按原样读取：金额为数字、编码为文本），并在其中标注。原文件未改动。")
     unplaced = plan.unplaced + _empty_rows(flags, plan, commented)

@@ -129,16 +129,18 @@ def _set_attr(tag: bytes, name: bytes, value: bytes) -> bytes:
 
 
 def _decode(data: bytes) -> tuple[str, str]:
-    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
+    """Text and the codec that gives the same kind of bytes back (a BOM stays a BOM)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
-    return data.decode("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"), "utf-8"
+    codec = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+    return data.decode(codec), codec
 
 
 def _parse(data: bytes, part: str):
     """A small part as an element tree, refusing any DTD (so no entity can be expanded or fetched)."""
     try:
         return SafeET.fromstring(data, forbid_dtd=True)
-    except Exception as exc:  # defusedxml raises its own types for DTDs and entities
+    except Exception as exc:  # noqa: BLE001 - defusedxml and expat raise unrelated types
         raise StreamUnsupported(f"{part} 不是有效的 XML（{type(exc).__name__}）") from None
 
 
@@ -278,7 +280,7 @@ class Package:
         return (self.member(rel.target) or rel.target) if rel else None
 
     def fresh_name(self, pattern: str, taken: set[str]) -> str:
-        """``pattern`` with the lowest ``{n}`` that names no member yet."""
+        """``pattern`` (which must hold ``{n}``) with the lowest ``n`` that names no member yet."""
         n = 1
         while True:
             name = pattern.format(n=n)
@@ -349,7 +351,7 @@ class Styles:
     # -- reading
     def _block_re(self, block: str) -> re.Pattern:
         p = re.escape(self.p)
-        return re.compile(rf"<{p}{block}\b([^>]*?)(/>|>(.*?)</{p}{block}\s*>)", re.S)
+        return re.compile(rf"<{p}{block}\b([^>]*?)(/>|>(.*?)</{p}{block}\s*>)", re.DOTALL)
 
     def _block(self, block: str):
         return self._block_re(block).search(self.text)
@@ -358,7 +360,7 @@ class Styles:
         m = self._block(block)
         body = m.group(3) or "" if m else ""
         p = re.escape(self.p)
-        return [c.group(0) for c in re.finditer(rf"<{p}{child}\b(?:[^>]*?/>|[^>]*>.*?</{p}{child}\s*>)", body, re.S)]
+        return [c.group(0) for c in re.finditer(rf"<{p}{child}\b(?:[^>]*?/>|[^>]*>.*?</{p}{child}\s*>)", body, re.DOTALL)]
 
     def _insert_empty_block(self, block: str, before: Sequence[str]) -> None:
         p = re.escape(self.p)
@@ -393,7 +395,7 @@ class Styles:
         if key not in self._restyled:
             base = self.xfs[xf] if 0 <= xf < len(self.xfs) else self.xfs[0]
             fill = str(self.fill_id(rgb)).encode()
-            start = re.match(r"<[^>]*?/?>", base, re.S).group(0)
+            start = re.match(r"<[^>]*?/?>", base, re.DOTALL).group(0)
             tag = _set_attr(_set_attr(start.encode("utf-8"), b"fillId", fill), b"applyFill", b"1")
             self._restyled[key] = self._add("cellXfs", tag.decode("utf-8") + base[len(start):])
         return self._restyled[key]
@@ -467,7 +469,7 @@ class _Stream:
         self.eof = False
 
     def more(self) -> int:
-        """Read a chunk; returns how far indexes into ``buf`` moved back (0 at the end)."""
+        """Read a chunk; returns how far indexes into ``buf`` moved back, -1 at the end of the sheet."""
         if self.eof:
             return -1
         data = self.src.read(self.chunk)
@@ -544,7 +546,7 @@ _AFTER_LEGACY = {"legacyDrawingHF", "drawingHF", "picture", "oleObjects", "contr
                  "tableParts", "extLst", "AlternateContent"}
 _TAIL_MARKUP = re.compile(
     rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!(?:[^>\"']|\"[^\"]*\"|'[^']*')*>"
-    rb"|<(/?)([^\s/>!?]+)((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>", re.S)
+    rb"|<(/?)([^\s/>!?]+)((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>", re.DOTALL)
 
 
 def rewrite_sheet(src: BinaryIO, dst: BinaryIO, marks: Mapping[int, str], xf_for: Callable[[int, str], int],
@@ -570,7 +572,7 @@ def rewrite_sheet(src: BinaryIO, dst: BinaryIO, marks: Mapping[int, str], xf_for
         if m.group(2) is None:
             at = _special(s, m, m.end())
             continue
-        tag_m, start = s.tag(m.start())
+        tag_m, _ = s.tag(m.start())
         break
     root = tag_m.group(0)
     prefix = (m.group(1) or b"")
@@ -603,7 +605,7 @@ def rewrite_sheet(src: BinaryIO, dst: BinaryIO, marks: Mapping[int, str], xf_for
             row = int(m.group("r"))
             at = m.end()
             continue
-        tag_m, start = s.tag(m.start())
+        tag_m, _ = s.tag(m.start())
         at = tag_m.end()
         tag = tag_m.group(0)
         if m.group("end"):
@@ -722,7 +724,7 @@ def new_comments(notes: Mapping[str, str], author: str) -> bytes:
     body = "".join(f'<comment ref="{ref}" authorId="0"><text>{_run(text)}</text></comment>'
                    for ref, text in _row_major(notes))
     return XML_DECL + (f'<comments xmlns="{NS_MAIN}"><authors><author>{xml_text(author)}</author></authors>'
-                       f"<commentList>{body}</commentList></comments>").encode("utf-8")
+                       f"<commentList>{body}</commentList></comments>").encode()
 
 
 def _row_major(notes: Mapping[str, str]) -> list[tuple[str, str]]:
@@ -749,7 +751,7 @@ def merge_comments(data: bytes, notes: Mapping[str, str], author: str, separator
         if m.group(2) is None:  # <comment …/>: no text at all
             return f"<{p}comment{m.group(1).rstrip('/')}><{p}text>{run}</{p}text></{p}comment>"
         body = m.group(3)
-        t = re.match(rf"(\s*<{pe}text\b[^>]*>)\s*(<{pe}t\b(?:[^>]*/>|[^>]*>.*?</{pe}t\s*>))", body, re.S)
+        t = re.match(rf"(\s*<{pe}text\b[^>]*>)\s*(<{pe}t\b(?:[^>]*/>|[^>]*>.*?</{pe}t\s*>))", body, re.DOTALL)
         if t:  # plain text: make it a run so that runs do not follow a bare <t>
             body = body[:t.start(2)] + f"<{p}r>{t.group(2)}</{p}r>" + body[t.end(2):]
         end = re.search(rf"<{pe}rPh\b|<{pe}phoneticPr\b|</{pe}text\s*>", body)
@@ -759,9 +761,9 @@ def merge_comments(data: bytes, notes: Mapping[str, str], author: str, separator
             body = body[:end.start()] + run + body[end.start():]
         return f"<{p}comment{m.group(1)}>{body}</{p}comment>"
 
-    text = re.sub(rf"<{pe}comment\b([^>]*?)(?:/>|(>)(.*?)</{pe}comment\s*>)", extend, text, flags=re.S)
+    text = re.sub(rf"<{pe}comment\b([^>]*?)(?:/>|(>)(.*?)</{pe}comment\s*>)", extend, text, flags=re.DOTALL)
     if todo:
-        authors = re.findall(rf"<{pe}author\b[^>]*>(.*?)</{pe}author\s*>|<{pe}author\s*/>", text, re.S)
+        authors = re.findall(rf"<{pe}author\b[^>]*>(.*?)</{pe}author\s*>|<{pe}author\s*/>", text, re.DOTALL)
         names = [a for a in authors]
         if xml_text(author) in names:
             author_id = names.index(xml_text(author))
@@ -889,7 +891,7 @@ def added_sheet_xml(sheet: AddedSheet, xf_of: Callable[[StyleSpec], int]) -> byt
         f'<dimension ref="{dim}"/><sheetViews><sheetView workbookViewId="0"/></sheetViews>'
         f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>{"".join(rows)}</sheetData>'
         '<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-        '<pageSetup paperSize="9" orientation="landscape" fitToHeight="0"/></worksheet>').encode("utf-8")
+        '<pageSetup paperSize="9" orientation="landscape" fitToHeight="0"/></worksheet>').encode()
 
 
 # ---------------------------------------------------------------- small edits of package parts
@@ -899,7 +901,7 @@ def add_relationships(data: bytes | None, rels: Sequence[tuple[str, str, str]]) 
     """A .rels part with (id, type, target) relationships appended."""
     items = "".join(f'<Relationship Id="{rid}" Type="{typ}" Target="{xml_attr(target)}"/>' for rid, typ, target in rels)
     if data is None:
-        return XML_DECL + f'<Relationships xmlns="{NS_PKG_REL}">{items}</Relationships>'.encode("utf-8")
+        return XML_DECL + f'<Relationships xmlns="{NS_PKG_REL}">{items}</Relationships>'.encode()
     text, encoding = _decode(data)
     p = _prefix_of(text, "Relationships")
     if p:
@@ -995,7 +997,7 @@ def unique_sheet_name(wanted: str, existing: Sequence[str]) -> str:
 
 def stream_copy(zin: zipfile.ZipFile, out: BinaryIO, marks: Mapping[str, Mapping[int, RowMark]],
                 legend: Callable[[Mapping[str, Mapping[int, str | None]]], AddedSheet], *, author: str,
-                separator: str, chunk: int = CHUNK, compresslevel: int | None = None) -> StreamResult:
+                separator: str, chunk: int = CHUNK) -> StreamResult:
     """Write the highlighted copy of the workbook in ``zin`` to ``out`` (see the module docstring).
 
     ``legend(comment_cells)`` builds the added sheet once the rows are
@@ -1032,7 +1034,7 @@ def stream_copy(zin: zipfile.ZipFile, out: BinaryIO, marks: Mapping[str, Mapping
     streamed = {pkg.member(p["part"]): name for name, p in plans.items()}
     written: dict[str, bytes] = {}
     result = StreamResult({}, "")
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as zout:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for member in pkg.names:
             if member in deferred:
                 continue
@@ -1104,7 +1106,7 @@ def stream_copy(zin: zipfile.ZipFile, out: BinaryIO, marks: Mapping[str, Mapping
         new_ct_overrides.append((lpart, CT_WORKSHEET))
         rendered = styles.render()
         if styles_part is None:
-            styles_part = pkg.fresh_name("xl/styles.xml", taken)
+            styles_part = pkg.fresh_name("xl/styles{n}.xml", taken) if pkg.member("xl/styles.xml") else "xl/styles.xml"
             wb_rel_adds.append((fresh_rid([r.rid for r in pkg.wb_rels] + [wb_rid])(), REL_STYLES,
                                 _relative(pkg.workbook_part, styles_part)))
             new_ct_overrides.append((styles_part, CT_STYLES))

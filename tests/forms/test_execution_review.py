@@ -19,6 +19,14 @@ from decimal import Decimal as D
 
 import openpyxl
 import pytest
+from oracles import (
+    find_row,
+    gnumeric_sheets,
+    requires_gnumeric,
+    requires_soffice,
+    soffice_convert_many,
+    soffice_values,
+)
 
 from credit_workbook.core.aging import BUCKET_KEYS, Aging
 from credit_workbook.core.checks.context import CheckContext
@@ -49,7 +57,6 @@ from credit_workbook.forms.execution_rows import (
 )
 from credit_workbook.forms.rows import FormMeta
 from credit_workbook.policy import Policy
-from oracles import find_row, gnumeric_sheets, requires_gnumeric, requires_soffice, soffice_convert_many, soffice_values
 
 PERIOD = "2026-10"
 AS_OF = date(2026, 10, 31)
@@ -358,7 +365,7 @@ def test_blank_form_keeps_three_sheets_and_two_builds_are_identical(form4, built
 
 
 def _check_recalculated(sheets, built, number):
-    rows, flags, people = built
+    rows, _, people = built
     total = find_row(sheets[SHEET], "合计")
     assert number(total[COL["客户名称"]]) == len(rows)
     for column in EXECUTION_COLUMNS:

@@ -21,15 +21,25 @@ from pathlib import Path
 import openpyxl
 import pytest
 import xlsxwriter
+from oracles import (
+    gnumeric_sheets,
+    requires_gnumeric,
+    requires_soffice,
+    soffice_convert_many,
+)
 from python_calamine import CalamineWorkbook
 
 from credit_workbook.core.model import Flag
 from credit_workbook.forms import ledger_highlight as lh
-from credit_workbook.forms.ledger_highlight import FILLS, LEGEND_SHEET, RULES, highlight_ledger
+from credit_workbook.forms.ledger_highlight import (
+    FILLS,
+    LEGEND_SHEET,
+    RULES,
+    highlight_ledger,
+)
 from credit_workbook.forms.survey_writeback import COMMENT_SEP
 from credit_workbook.forms.xlsx_stream import StreamUnsupported, rewrite_sheet
 from credit_workbook.ledger.read_raw import UnreadableLedger
-from oracles import gnumeric_sheets, requires_gnumeric, requires_soffice, soffice_convert_many
 
 NAME = "应收账款明细账_2026-10.xlsx"
 ARGB = {s: "FF" + rgb for s, rgb in FILLS.items()}
@@ -171,8 +181,8 @@ def test_stream_copy_changes_only_the_marked_cells(tmp_path, user_comment):
     assert without_marks(new_sheet) == without_marks(old_sheet)
     assert (b"<legacyDrawing " in new_sheet) and new_sheet.count(b"<legacyDrawing ") == 1
     # rows not flagged keep their bytes exactly, styles included
-    old_rows = dict(re.findall(rb'<row r="(\d+)"(.*?)</row>', old_sheet, re.S))
-    new_rows = dict(re.findall(rb'<row r="(\d+)"(.*?)</row>', new_sheet, re.S))
+    old_rows = dict(re.findall(rb'<row r="(\d+)"(.*?)</row>', old_sheet, re.DOTALL))
+    new_rows = dict(re.findall(rb'<row r="(\d+)"(.*?)</row>', new_sheet, re.DOTALL))
     assert {int(r) for r in old_rows if old_rows[r] != new_rows[r]} == set(FLAGGED)
     # zip order: the original members in their order, the new ones last
     with zipfile.ZipFile(report.target) as zf:
@@ -236,6 +246,16 @@ def test_report_and_legend(tmp_path, ledger):
         ("R04", "黄", "明细账 第8、9行"), ("R06", "蓝", "明细账 第12行")]
     assert listed[1][3] == pytest.approx(3456.78)
     assert not any(r[0] == "R11" for r in listed)  # R11 names no ledger row
+
+
+def test_legend_articles_agree_with_the_rule_modules():
+    from credit_workbook.core.checks import r11_total_limit
+    from credit_workbook.core.checks.run import RULES as MODULES
+
+    table = {info.rule: info.article for info in RULES}
+    modules = {m.RULE: m.ARTICLE for m in (*MODULES, r11_total_limit) if hasattr(m, "ARTICLE")}
+    assert len(modules) >= 12 and all(table[rule] == art for rule, art in modules.items()), modules
+    assert table["R09"] == "第二十六至二十八条"  # R09 cites the article of the counterparty's grade
 
 
 def test_both_paths_give_the_same_workbook(tmp_path):
@@ -378,6 +398,21 @@ def test_csv_becomes_a_new_highlighted_workbook(tmp_path):
     assert src.read_bytes() == GBK_CSV.replace("\n", "\r\n").encode("gbk")
 
 
+def test_big_csv_is_written_row_by_row_with_the_same_result(tmp_path, monkeypatch):
+    src = _gbk_csv(tmp_path / "明细账_gbk.csv")
+
+    def content(path: Path):
+        ws = openpyxl.load_workbook(path)["明细账_gbk"]
+        return [[(c.value, c.number_format, c.fill.fgColor.rgb, c.comment.text if c.comment else None) for c in row]
+                for row in ws.iter_rows()]
+
+    small = highlight_ledger(src, tmp_path / "a", _csv_flags(), src.name)
+    monkeypatch.setattr(lh, "STREAM_ROWS", 3)  # 8 rows count as big: XlsxWriter's constant_memory mode
+    big = [highlight_ledger(src, tmp_path / f"b{i}", _csv_flags(), src.name).target for i in range(2)]
+    assert content(big[0]) == content(small.target)
+    assert big[0].read_bytes() == big[1].read_bytes() != small.target.read_bytes()
+
+
 def test_csv_named_xlsx_and_xlsx_named_csv_go_by_content(tmp_path, ledger):
     fake = _gbk_csv(tmp_path / "导出.xlsx")
     report = highlight_ledger(fake, tmp_path / "a", _csv_flags("导出.xlsx"), "导出.xlsx")
@@ -421,6 +456,52 @@ def test_scanner_handles_prefixes_implicit_rows_and_chunk_edges(chunk):
     assert out == expected
     assert scan.first_cells == {2: (1, "A2"), 7: (3, "C7")}  # row 5 is empty: nothing to comment
     assert scan.legacy_rid == "rId5"
+
+
+def test_minimal_erp_workbook_without_styles(tmp_path):
+    """Some ERPs write the bare minimum: no styles part, prefixed elements, rows without numbers."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    members = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/s1.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'),
+        "_rels/.rels": (f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                        f'<Relationship Id="R1" Type="{rel}/officeDocument" Target="/xl/workbook.xml"/>'
+                        "</Relationships>"),
+        "xl/workbook.xml": (f'<x:workbook xmlns:x="{main}" xmlns:rr="{rel}"><x:sheets>'
+                            '<x:sheet name="往来明细" sheetId="7" rr:id="S1"/></x:sheets></x:workbook>'),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="S1" Type="{rel}/worksheet" Target="worksheets/s1.xml"/></Relationships>'),
+        "xl/worksheets/s1.xml": (
+            f'<x:worksheet xmlns:x="{main}"><x:sheetData>'
+            '<x:row><x:c t="inlineStr"><x:is><x:t>客户编码</x:t></x:is></x:c><x:c t="inlineStr"><x:is><x:t>余额'
+            "</x:t></x:is></x:c></x:row>"
+            '<x:row><x:c t="inlineStr"><x:is><x:t>0001</x:t></x:is></x:c><x:c><x:v>100</x:v></x:c></x:row>'
+            '<x:row><x:c t="inlineStr"><x:is><x:t>0002</x:t></x:is></x:c><x:c><x:v>200</x:v></x:c></x:row>'
+            "</x:sheetData></x:worksheet>"),
+    }
+    src = tmp_path / "erp.xlsx"
+    with zipfile.ZipFile(src, "w") as zf:
+        for name, text in members.items():
+            zf.writestr(name, text.encode())
+    flags = [Flag("R02", "红", "第三十四条", "余额增加", None, {"places": ["erp.xlsx!往来明细!B3"]})]
+    report = highlight_ledger(src, tmp_path / "out", flags, "erp.xlsx", method="stream")
+    after = parts(report.target)
+    assert "xl/styles.xml" in after and b'<x:legacyDrawing xmlns:r="' in after["xl/worksheets/s1.xml"]
+    assert after["xl/worksheets/s1.xml"].count(b' s="') == 2  # only row 3's two cells
+    wb = openpyxl.load_workbook(report.target)
+    ws = wb["往来明细"]
+    assert fills(ws, 3) == {ARGB["红"], None} and fills(ws, 2) == {None}
+    assert ws["A3"].value == "0002" and ws["A3"].comment.text == "R02 第三十四条：余额增加"
+    assert wb.sheetnames == ["往来明细", LEGEND_SHEET]
+    assert CalamineWorkbook.from_path(str(report.target)).get_sheet_by_name("往来明细").to_python()[2] == ["0002", 200]
 
 
 def test_scanner_keeps_an_existing_drawing_and_refuses_dtds():

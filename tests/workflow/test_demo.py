@@ -117,7 +117,20 @@ def test_demo_outputs_open_in_libreoffice_and_gnumeric_with_the_numbers_of_resul
     rated = sorted((out / "调查评定表").glob("*.xlsx"))
     assert len(rated) == 43
     picks = [p for p in rated if p.name.startswith(("KH001", "KH032", "GY003"))]
-    pdfs = soffice_convert_many(picks + [form2, form3], "pdf", tmp_path)
+    form4 = out / "客户授信额度执行评价表_2026-10.xlsx"
+    sheets4 = gnumeric_sheets(form4)
+    rows4 = sheets4["执行评价表"]
+    header = next(r for r in rows4 if "逾期金额" in r)
+    total4 = find_row(rows4, "合计")
+    overdue = sum(Decimal(c["overdue"]) for c in results["counterparties"])
+    assert Decimal(total4[header.index("逾期金额")]) == overdue  # the 合计 formula, recalculated
+    closing = sum(Decimal(c["closing"]) for c in results["counterparties"]
+                  if Decimal(c["closing"]) or c["approved_limit"] or Decimal(c["debit"]) or Decimal(c["credit"]))
+    assert Decimal(total4[header.index("期末余额")]) == closing
+    breaches = sheets4["超限逾期清单"]
+    flags = [f for c in results["counterparties"] for f in c["flags"]] + results["total"]["flags"]
+    assert sum(1 for r in breaches if r and r[0] in {f["rule"] for f in flags}) == len(flags)
+    pdfs = soffice_convert_many(picks + [form2, form3, form4], "pdf", tmp_path)
     assert all(p.stat().st_size > 10_000 for p in pdfs)
     by_code = {c["code"]: c for c in results["counterparties"]}
     for path in picks:
