@@ -180,6 +180,8 @@ def _print_month_report(report, out: TextIO) -> None:
     for path in report.outputs:
         if path.parent.name == report.period:  # the month's own outputs, not the marked survey copies
             print(f"输出：{path}", file=out)
+    for note in report.notes:
+        print(f"标注：{note}", file=out)
     for path in report.backups:
         print(f"已备份原表：{path}", file=out)
 

@@ -34,7 +34,7 @@ class MonthReport:
     flags: dict[str, list] = field(default_factory=dict)  # code -> Flags of R01–R13 (R11 in total_flags)
     total_flags: list = field(default_factory=list)
     ingest: object | None = None  # ingest.IngestReport
-    register_note: str = ""
+    notes: list[str] = field(default_factory=list)  # one line each for the user (highlighted copies …)
     outputs: list[Path] = field(default_factory=list)
     backups: list[Path] = field(default_factory=list)
 
@@ -146,6 +146,21 @@ def month_flags(report: "MonthReport", histories: dict, register, previous: dict
     return flags
 
 
+def highlight_period_ledgers(ws: Workspace, store, report: "MonthReport", out: Path, stamp: datetime) -> list[Path]:
+    """A highlighted copy of each ledger file of the period, the rows behind every flag coloured."""
+    from credit_workbook.forms.ledger_highlight import highlight_ledger
+
+    flags = [f for fl in report.flags.values() for f in fl]
+    written = []
+    for lf in store.ledger_files(active_only=True):
+        if lf.period != report.period or not lf.archived_path:
+            continue
+        done = highlight_ledger(ws.root / lf.archived_path, out, flags, lf.original_name, created=stamp)
+        report.notes.append(done.summary())
+        written.append(done.target)
+    return written
+
+
 def run_month(ws: Workspace, period: str | None = None, as_of: date | None = None, *, ingest: bool = True,
               in_place: bool = False, progress=None, command: str = "run") -> MonthReport:
     from credit_workbook.forms.execution_review import write_execution_review
@@ -221,6 +236,7 @@ def run_month(ws: Workspace, period: str | None = None, as_of: date | None = Non
         results = build_results(period, f"{as_of:%Y-%m-%d}", entries, report.rejected, total, report.total_flags)
         atomic_write(out / "results.json", dumps(results))
         report.outputs += [form2, form3, form4, out / "results.json"]
+        report.outputs += highlight_period_ledgers(ws, store, report, out, stamp)
 
         store.record_run(
             command, period, f"{as_of:%Y-%m-%d}", started,

@@ -130,7 +130,11 @@ def test_demo_outputs_open_in_libreoffice_and_gnumeric_with_the_numbers_of_resul
     breaches = sheets4["超限逾期清单"]
     flags = [f for c in results["counterparties"] for f in c["flags"]] + results["total"]["flags"]
     assert sum(1 for r in breaches if r and r[0] in {f["rule"] for f in flags}) == len(flags)
-    pdfs = soffice_convert_many(picks + [form2, form3, form4], "pdf", tmp_path)
+    copies = sorted(out.glob("*_标注.xlsx"))
+    assert len(copies) == 3
+    for copy in copies:
+        assert "标注说明" in gnumeric_sheets(copy)
+    pdfs = soffice_convert_many(picks + [form2, form3, form4] + copies, "pdf", tmp_path)
     assert all(p.stat().st_size > 10_000 for p in pdfs)
     by_code = {c["code"]: c for c in results["counterparties"]}
     for path in picks:
@@ -164,3 +168,30 @@ def test_check_of_an_unknown_customer_is_a_user_error(demo):
     root, _, _ = demo
     status, out, err = cli("check", root, "--customer", "KH999", "--amount", "5")
     assert status == 2 and err.startswith("错误：") and "KH999" in err
+
+
+def test_rerunning_october_gives_identical_outputs(demo):
+    root, _, _ = demo
+    out = root / "out/2026-10"
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert cli("run", root, "--period", "2026-10")[0] == 0
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_highlighted_ledger_copy_colours_the_rows_behind_a_flag(demo):
+    import openpyxl
+
+    root, _, results = demo
+    gy002 = next(c for c in results["counterparties"] if c["code"] == "GY002")
+    [r01] = [f for f in gy002["flags"] if f["rule"] == "R01"]
+    copy = root / "out/2026-10/预付账款明细账2026年10月_标注.xlsx"
+    wb = openpyxl.load_workbook(copy)
+    assert wb.sheetnames[-1] == "标注说明"
+    ws = wb.worksheets[0]
+    red = [row[0].row for row in ws.iter_rows() if any(c.fill.fgColor.rgb == "FFFFC7CE" for c in row)]
+    # The day the 900,000 prepayment pushed 华翔 over its limit is among the red rows, commented with R01.
+    big = next(r for r in ws.iter_rows() if any(c.value == 900000 for c in r))
+    assert big[0].row in red
+    comments = " ".join(c.comment.text for row in ws.iter_rows() for c in row if c.comment)
+    assert "R01" in comments and "第三十二条" in comments
+    assert "601,936.30" in r01["message"]
