@@ -34,6 +34,7 @@ class MonthReport:
     flags: dict[str, list] = field(default_factory=dict)  # code -> Flags of R01–R13 (R11 in total_flags)
     total_flags: list = field(default_factory=list)
     ingest: object | None = None  # ingest.IngestReport
+    survey_files: dict[str, str] = field(default_factory=dict)  # code -> surveys/… of its form
     notes: list[str] = field(default_factory=list)  # one line each for the user (highlighted copies …)
     outputs: list[Path] = field(default_factory=list)
     backups: list[Path] = field(default_factory=list)
@@ -163,92 +164,114 @@ def highlight_period_ledgers(ws: Workspace, store, report: "MonthReport", out: P
 
 def run_month(ws: Workspace, period: str | None = None, as_of: date | None = None, *, ingest: bool = True,
               in_place: bool = False, progress=None, command: str = "run") -> MonthReport:
-    from credit_workbook.forms.execution_review import write_execution_review
-    from credit_workbook.forms.execution_rows import execution_rows
-    from credit_workbook.forms.grade_summary import write_grade_summary
-    from credit_workbook.forms.register import write_register
-    from credit_workbook.forms.register_reader import read_register
-    from credit_workbook.forms.rows import FormMeta, OverlimitRow
     from credit_workbook.ingest import ingest_inbox
-    from credit_workbook.ledger.history_store import counterparty_names, latest_period, load_histories
+    from credit_workbook.ledger.history_store import latest_period
     from credit_workbook.store import Store
 
     started = datetime.now()
     policy = ws.policy()
-    noop = lambda name: None  # noqa: E731
     with Store(ws.store_path) as store:
         ingested = ingest_inbox(ws, store, policy) if ingest else None
         period, as_of = resolve_period(period, as_of, latest_period(store))
         report = MonthReport(period, as_of, ingest=ingested)
         if ingested is not None:
             report.rejected.extend(ingested.rejected_inputs())
-        files = ws.survey_files()
-        tick = progress.start("校验调查表", len(files)) if progress else noop
-        report.checked, rejected = check_surveys(files, lambda p: _rel(ws, p), tick)
-        report.rejected.extend(rejected)
-
-        surveys = {c.survey.customer_code: c for c in report.checked if c.survey}
-        types = {code: c.survey.counterparty_type for code, c in surveys.items() if c.survey.counterparty_type}
-        histories = load_histories(store, types)
-        names = counterparty_names(store)
-        register = read_register(ws.register)
-        previous = {}
-        if ws.register.is_file():
-            import hashlib
-
-            sha = hashlib.sha256(ws.register.read_bytes()).hexdigest()
-            store.remember_register(sha, _snapshot(register.approved))
-            previous = _previous_approved(store.previous_register(sha))
-        if register.errors:
-            report.rejected.append({"file": _rel(ws, ws.register), "errors": [p.render() for p in register.errors]})
-        for code in sorted(set(surveys) | set(histories)):
-            checked = surveys.get(code)
-            report.counterparties.append(evaluate_counterparty(
-                code, checked.survey if checked else None, checked.problems if checked else (),
-                histories.get(code), register.approved.get(code), policy, period, as_of, names.get(code, "")))
-        total = company_total(list(histories.values()), list(register.approved.values()), as_of)
-        report.flags = month_flags(report, histories, register, previous, policy)
-        report.total_flags = check_total_limit(total.approved, total.jan1_exposure,
-                                               policy.checks.severities["R11"][0])
-
-        out = ws.out_dir(period)
-        stamp = datetime.combine(as_of, time(0, 0))
-        ratings = {cp.code: cp.rating for cp in report.counterparties if cp.rating}
-        tick = progress.start("写入评定结果", len(report.checked)) if progress else noop
-        report.outputs, report.backups = mark_surveys(report.checked, ratings, out, in_place=in_place,
-                                                      backup_dir=ws.backups, stamp=stamp, tick=tick)
-        meta = FormMeta(policy.company, period, as_of, created=stamp)
-        form2 = out / f"客户信用等级分类汇总表_{period}.xlsx"
-        with atomic_target(form2) as tmp:
-            write_grade_summary(tmp, grade_summary_rows(list(ratings.values()), store.previous_grades(period)), meta)
-        form3 = out / f"预付赊销客户汇总表_{period}.xlsx"
-        overlimit = [OverlimitRow(o.code, o.approved_on, o.amount, o.doc_no) for o in register.overlimit]
-        with atomic_target(form3) as tmp:
-            write_register(tmp, _register_rows(report.counterparties), meta, total.jan1_exposure, overlimit)
-        form4 = out / f"客户授信额度执行评价表_{period}.xlsx"
-        rows4, flag_rows, salespeople = execution_rows(report.counterparties, {**report.flags, "": report.total_flags},
-                                                       period=period)
-        with atomic_target(form4) as tmp:
-            write_execution_review(tmp, rows4, meta=meta, flags=flag_rows, salespeople=salespeople)
-        files_of = {c.survey.customer_code: _rel(ws, c.path) for c in report.checked if c.survey}
-        entries = [counterparty_entry(cp, files_of.get(cp.code), report.flags[cp.code])
-                   for cp in report.counterparties]
-        results = build_results(period, f"{as_of:%Y-%m-%d}", entries, report.rejected, total, report.total_flags)
-        atomic_write(out / "results.json", dumps(results))
-        report.outputs += [form2, form3, form4, out / "results.json"]
-        report.outputs += highlight_period_ledgers(ws, store, report, out, stamp)
-
-        store.record_run(
-            command, period, f"{as_of:%Y-%m-%d}", started,
-            [{"code": cp.code, "name": cp.name, "type": cp.counterparty_type, "grade": r.result.grade.value,
-              "reasons": list(r.result.reasons), "cap_long": str(r.caps.cap_long),
-              "cap_temp": str(r.caps.cap_temp), "proposed_type": r.caps.proposed_type,
-              "proposed_limit": str(r.caps.proposed_limit), "survey_file": files_of.get(cp.code, "")}
-             for cp in report.counterparties if (r := cp.rating) is not None],
-            {"rated": len(ratings), "rejected": len(report.rejected), "in_place": in_place},
-        )
-        for item in report.backups:
-            store.audit("backup", file=str(item))
-        if in_place:
-            store.audit("write_back", files=[c.path.name for c in report.checked])
+        histories, register, total = _evaluate(ws, store, policy, report, progress)
+        _write_outputs(ws, store, policy, report, register, total, in_place, progress)
+        _record(store, report, command, started, in_place)
     return report
+
+
+def _evaluate(ws: Workspace, store, policy, report: MonthReport, progress):
+    """Surveys checked, history and register read, every counterparty evaluated and checked."""
+    import hashlib
+
+    from credit_workbook.forms.register_reader import read_register
+    from credit_workbook.ledger.history_store import counterparty_names, load_histories
+
+    files = ws.survey_files()
+    tick = progress.start("校验调查表", len(files)) if progress else _noop
+    report.checked, rejected = check_surveys(files, lambda p: _rel(ws, p), tick)
+    report.rejected.extend(rejected)
+    surveys = {c.survey.customer_code: c for c in report.checked if c.survey}
+    types = {code: c.survey.counterparty_type for code, c in surveys.items() if c.survey.counterparty_type}
+    histories = load_histories(store, types)
+    names = counterparty_names(store)
+    register = read_register(ws.register)
+    previous = {}
+    if ws.register.is_file():
+        sha = hashlib.sha256(ws.register.read_bytes()).hexdigest()
+        store.remember_register(sha, _snapshot(register.approved))
+        previous = _previous_approved(store.previous_register(sha))
+    if register.errors:
+        report.rejected.append({"file": _rel(ws, ws.register), "errors": [p.render() for p in register.errors]})
+    for code in sorted(set(surveys) | set(histories)):
+        checked = surveys.get(code)
+        report.counterparties.append(evaluate_counterparty(
+            code, checked.survey if checked else None, checked.problems if checked else (),
+            histories.get(code), register.approved.get(code), policy, report.period, report.as_of,
+            names.get(code, "")))
+    total = company_total(list(histories.values()), list(register.approved.values()), report.as_of)
+    report.flags = month_flags(report, histories, register, previous, policy)
+    report.total_flags = check_total_limit(total.approved, total.jan1_exposure, policy.checks.severities["R11"][0])
+    return histories, register, total
+
+
+def _write_outputs(ws: Workspace, store, policy, report: MonthReport, register, total, in_place: bool, progress):
+    """Marked surveys, Forms 2–4, results.json and the highlighted ledgers of out/YYYY-MM/."""
+    from credit_workbook.forms.execution_review import write_execution_review
+    from credit_workbook.forms.execution_rows import execution_rows
+    from credit_workbook.forms.grade_summary import write_grade_summary
+    from credit_workbook.forms.register import write_register
+    from credit_workbook.forms.rows import FormMeta, OverlimitRow
+
+    period, as_of = report.period, report.as_of
+    out = ws.out_dir(period)
+    stamp = datetime.combine(as_of, time(0, 0))  # output bytes depend on the inputs only
+    ratings = {cp.code: cp.rating for cp in report.counterparties if cp.rating}
+    tick = progress.start("写入评定结果", len(report.checked)) if progress else _noop
+    report.outputs, report.backups = mark_surveys(report.checked, ratings, out, in_place=in_place,
+                                                  backup_dir=ws.backups, stamp=stamp, tick=tick)
+    meta = FormMeta(policy.company, period, as_of, created=stamp)
+    form2 = out / f"客户信用等级分类汇总表_{period}.xlsx"
+    with atomic_target(form2) as tmp:
+        write_grade_summary(tmp, grade_summary_rows(list(ratings.values()), store.previous_grades(period)), meta)
+    form3 = out / f"预付赊销客户汇总表_{period}.xlsx"
+    overlimit = [OverlimitRow(o.code, o.approved_on, o.amount, o.doc_no) for o in register.overlimit]
+    with atomic_target(form3) as tmp:
+        write_register(tmp, _register_rows(report.counterparties), meta, total.jan1_exposure, overlimit)
+    form4 = out / f"客户授信额度执行评价表_{period}.xlsx"
+    rows4, flag_rows, salespeople = execution_rows(report.counterparties, {**report.flags, "": report.total_flags},
+                                                   period=period)
+    with atomic_target(form4) as tmp:
+        write_execution_review(tmp, rows4, meta=meta, flags=flag_rows, salespeople=salespeople)
+    report.survey_files = {c.survey.customer_code: _rel(ws, c.path) for c in report.checked if c.survey}
+    entries = [counterparty_entry(cp, report.survey_files.get(cp.code), report.flags[cp.code])
+               for cp in report.counterparties]
+    results = build_results(period, f"{as_of:%Y-%m-%d}", entries, report.rejected, total, report.total_flags)
+    atomic_write(out / "results.json", dumps(results))
+    report.outputs += [form2, form3, form4, out / "results.json"]
+    report.outputs += highlight_period_ledgers(ws, store, report, out, stamp)
+
+
+def _record(store, report: MonthReport, command: str, started: datetime, in_place: bool) -> None:
+    """The run, its ratings (what the next period's Form 2 compares with) and the audit rows."""
+    store.record_run(
+        command, report.period, f"{report.as_of:%Y-%m-%d}", started,
+        [{"code": cp.code, "name": cp.name, "type": cp.counterparty_type, "grade": r.result.grade.value,
+          "reasons": list(r.result.reasons), "cap_long": str(r.caps.cap_long),
+          "cap_temp": str(r.caps.cap_temp), "proposed_type": r.caps.proposed_type,
+          "proposed_limit": str(r.caps.proposed_limit), "survey_file": report.survey_files.get(cp.code, "")}
+         for cp in report.counterparties if (r := cp.rating) is not None],
+        {"rated": sum(1 for cp in report.counterparties if cp.rating), "rejected": len(report.rejected),
+         "in_place": in_place},
+    )
+    for item in report.backups:
+        store.audit("backup", file=str(item))
+    if in_place:
+        store.audit("write_back", files=[c.path.name for c in report.checked])
+    store.audit("outputs", period=report.period, files=[p.name for p in report.outputs])
+
+
+def _noop(name: str) -> None:
+    pass
