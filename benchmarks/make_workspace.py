@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import calendar
+import heapq
 import io
 import json
 import math
@@ -218,8 +219,12 @@ class Counterparty:
     pattern: Pattern | None  # None: ledger only, nobody filed a survey
     weight: float  # share of the ledger lines
     on_ledger: bool
+    approved: bool = False  # the register grants credit
+    term_days: int = 0  # approved term; also how long a credit customer takes to pay
+    behaviour: str = "cash"  # cash: paid on delivery; credit: paid after the term; late: pays 1–3 months late
     ticket: int = 0  # typical invoice, cents
     balance: int = 0  # running balance, cents (+ = 借)
+    open_items: list = field(default_factory=list)  # unpaid invoices, a heap of (payment day, day, cents)
     ytd_debit: int = 0
     ytd_credit: int = 0
     month_debit: list[int] = field(default_factory=list)
@@ -231,8 +236,19 @@ def _uscc(rng: random.Random, region_code: str) -> str:
     return make_uscc("91" + region_code + org + rng.choice("0123456789"))
 
 
-def make_counterparties(rng: random.Random, n: int) -> list[Counterparty]:
-    """``n`` counterparties with surveys, plus ~2 % that appear only in the ledger."""
+# Who gets credit (第二十八条: nobody approves a C; some approved ones turned C since): ~40 % overall.
+APPROVAL_CHANCE = {"A": 0.62, "B": 0.30, "C": 0.12}
+
+
+def make_counterparties(rng: random.Random, n: int, arrears: float) -> list[Counterparty]:
+    """``n`` counterparties with surveys, plus ~2 % that appear only in the ledger.
+
+    How each pays follows the register, as in a company that keeps to its
+    policy most of the time: without credit a customer pays on delivery
+    (cash); with credit it pays after its term (credit); a share
+    ``arrears`` of either kind pays one to three months late (late), and
+    those are where the monthly checks find breaches.
+    """
     salespeople = [(person(rng), DEPARTMENTS[i % len(DEPARTMENTS)]) for i in range(max(6, n // 150))]
     patterns, weights = list(PATTERNS), [p.weight for p in PATTERNS]
     ledger_only = max(1, round(n * 0.02)) if n >= 10 else 0
@@ -249,12 +265,15 @@ def make_counterparties(rng: random.Random, n: int) -> list[Counterparty]:
                 break
         sp, dept = rng.choice(salespeople)
         has_survey = i < n
+        pattern = rng.choices(patterns, weights)[0] if has_survey else None
+        approved = pattern is not None and rng.random() < APPROVAL_CHANCE[pattern.grade]
+        late = rng.random() < arrears or pattern is None  # a ledger-only customer got goods on credit anyway
         out.append(Counterparty(
             code=f"KH{i + 1:0{width}d}", name=name, short=short, uscc=_uscc(rng, region_code),
-            legal_rep=person(rng), salesperson=sp, department=dept,
-            pattern=rng.choices(patterns, weights)[0] if has_survey else None,
-            weight=rng.lognormvariate(0.0, 1.0),
-            on_ledger=(not has_survey) or rng.random() >= 0.05,
+            legal_rep=person(rng), salesperson=sp, department=dept, pattern=pattern,
+            weight=rng.lognormvariate(0.0, 1.0), on_ledger=(not has_survey) or rng.random() >= 0.05,
+            approved=approved, term_days=rng.choice((30, 30, 45, 60)) if approved else 0,
+            behaviour="late" if late else "credit" if approved else "cash",
         ))
     return out
 
@@ -304,6 +323,20 @@ def allocate(total: int, weights: list[float]) -> list[int]:
     short = total - sum(counts)
     for i in sorted(range(len(raw)), key=lambda i: counts[i] - raw[i])[:short]:
         counts[i] += 1
+    return counts
+
+
+def even_for_cash(cps: list[Counterparty], counts: list[int]) -> list[int]:
+    """A cash customer's lines come in pairs (delivery and receipt): move odd lines, keeping the total."""
+    counts = list(counts)
+    odd = [i for i, cp in enumerate(cps) if cp.behaviour == "cash" and counts[i] % 2]
+    for k, i in enumerate(odd[: len(odd) // 2 * 2]):
+        counts[i] += 1 if k % 2 == 0 else -1
+    if len(odd) % 2:
+        others = [i for i, cp in enumerate(cps) if cp.behaviour != "cash"]
+        if others:
+            counts[odd[-1]] -= 1
+            counts[others[0]] += 1
     return counts
 
 
@@ -428,41 +461,104 @@ class YonyouWriter:
         self.wb.close()
 
 
+def _sale(rng: random.Random, ticket: int) -> int:
+    return max(100, int(ticket * rng.lognormvariate(0.0, 0.6)) // 100 * 100)  # whole yuan
+
+
+def _pay_after(rng: random.Random, cp: Counterparty) -> int:
+    """Days from invoice to payment: within the term (3 % a few days late), or 1–3 months late for a late payer."""
+    if cp.behaviour == "late":
+        return cp.term_days + rng.randint(30, 90)
+    if rng.random() < 0.97:
+        return max(0, cp.term_days - rng.randint(3, 12))
+    return cp.term_days + rng.randint(1, 7)  # now and then a few days late
+
+
+def opening_items(rng: random.Random, cp: Counterparty, first: date, per_month: float) -> None:
+    """The unpaid invoices a customer brings into the first generated month (its opening balance)."""
+    if cp.behaviour == "cash":
+        return
+    window = _pay_after(rng, cp) or 1
+    count = max(1, round(per_month / 2 * min(window, 120) / 30))
+    start = first.toordinal()
+    for _ in range(min(count, 40)):
+        day = start - rng.randint(1, window)
+        heapq.heappush(cp.open_items, (day + _pay_after(rng, cp), day, _sale(rng, cp.ticket)))
+    cp.balance = sum(it[2] for it in cp.open_items)
+
+
 def _month_entries(rng: random.Random, cp: Counterparty, n: int, year: int, mon: int) -> list[tuple]:
-    """``n`` entries of one counterparty's month: sales (借) and collections (贷) that pay down the balance."""
+    """``n`` entries of one counterparty's month: (excel serial, voucher, summary, debit, credit, balance).
+
+    cash: sale and receipt of the same amount on the same day; credit/late:
+    a line collects the invoices whose payment day has come (up to three),
+    otherwise it is a new sale.
+    """
     last = calendar.monthrange(year, mon)[1]
-    base = (date(year, mon, 1) - EXCEL_EPOCH).days
+    first = date(year, mon, 1).toordinal()
+    serial0 = (date(year, mon, 1) - EXCEL_EPOCH).days
     days = sorted(rng.randint(0, last - 1) for _ in range(n))
     out = []
     bal = cp.balance
-    ticket = cp.ticket
-    for day in days:
-        amount = max(100, int(ticket * rng.lognormvariate(0.0, 0.6)) // 100 * 100)  # whole yuan
-        if bal > 0 and rng.random() < 0.45:
-            d, c = 0, min(bal, amount * 2)  # a collection settles one or two invoices
-            summary = rng.choice(CREDIT_SUMMARIES)
-        else:
-            d, c = amount, 0
-            summary = f"{rng.choice(DEBIT_SUMMARIES)}，发票号{rng.randrange(10**8):08d}"
+    items = cp.open_items
+
+    def line(day: int, d: int, c: int, summary: str) -> None:
+        nonlocal bal
         bal += d - c
-        out.append((base + day, f"记-{rng.randint(1, 9999):04d}", summary, d, c, bal))
+        out.append((serial0 + day, f"记-{rng.randint(1, 9999):04d}", summary, d, c, bal))
+
+    def sale_summary() -> str:
+        return f"{rng.choice(DEBIT_SUMMARIES)}，发票号{rng.randrange(10**8):08d}"
+
+    if cp.behaviour == "cash":
+        i = 0
+        if items and n:  # last month's final delivery, paid on the first line
+            line(days[0], 0, sum(it[2] for it in items), rng.choice(CREDIT_SUMMARIES))
+            items.clear()
+            i = 1
+        while i < n:
+            amount = _sale(rng, cp.ticket)
+            line(days[i], amount, 0, sale_summary())
+            if i + 1 < n:  # paid the same day
+                line(days[i], 0, amount, rng.choice(CREDIT_SUMMARIES))
+            else:  # an odd last delivery is paid next month
+                items.append((first + days[i], first + days[i], amount))
+            i += 2
+        cp.balance = bal
+        return out
+    for day in days:
+        today = first + day
+        amount = 0
+        for _ in range(3):
+            if not items or items[0][0] > today:
+                break
+            amount += heapq.heappop(items)[2]
+        if amount:
+            line(day, 0, amount, rng.choice(CREDIT_SUMMARIES))
+        else:
+            amount = _sale(rng, cp.ticket)
+            heapq.heappush(items, (today + _pay_after(rng, cp), today, amount))
+            line(day, amount, 0, sale_summary())
+    cp.balance = bal
     return out
 
 
 def write_ledgers(root: Path, cps: list[Counterparty], periods: list[str], lines: int, company: str,
                   rng: random.Random) -> list[Path]:
     on_ledger = [cp for cp in cps if cp.on_ledger]
+    total_weight = sum(c.weight for c in on_ledger)
+    first = date(int(periods[0][:4]), int(periods[0][5:]), 1)
     for cp in on_ledger:
-        per_month = max(1.0, lines * cp.weight / sum(c.weight for c in on_ledger))
+        per_month = max(1.0, lines * cp.weight / total_weight)
         cp.ticket = rng.randrange(2_000, 60_000) * 100  # 2,000–60,000 元 invoices
-        cp.balance = int(cp.ticket * per_month * rng.uniform(0.0, 0.6)) // 100 * 100  # opening of the first month
+        opening_items(rng, cp, first, per_month)
     paths = []
     for period in periods:
         year, mon = int(period[:4]), int(period[5:])
         if mon == 1:
             for cp in on_ledger:
                 cp.ytd_debit = cp.ytd_credit = 0
-        counts = allocate(lines, [cp.weight * rng.uniform(0.8, 1.2) for cp in on_ledger])
+        counts = even_for_cash(on_ledger, allocate(lines, [cp.weight * rng.uniform(0.8, 1.2) for cp in on_ledger]))
         path = root / "inbox" / f"{ACCOUNT}明细账_{year}{mon:02d}.xlsx"
         last_day = date(year, mon, calendar.monthrange(year, mon)[1])
         writer = YonyouWriter(path, period, company, datetime.combine(last_day + timedelta(days=3),
@@ -475,10 +571,9 @@ def write_ledgers(root: Path, cps: list[Counterparty], periods: list[str], lines
             cp.ytd_credit += c
             cp.month_debit.append(d)
             cp.month_credit.append(c)
+            opening = entries[0][5] - entries[0][3] + entries[0][4] if entries else cp.balance
             if entries or cp.balance:  # 用友 prints a block for a balance without movements too
-                writer.block(cp.code, cp.name, cp.balance, entries, (cp.ytd_debit, cp.ytd_credit))
-            if entries:
-                cp.balance = entries[-1][5]
+                writer.block(cp.code, cp.name, opening, entries, (cp.ytd_debit, cp.ytd_credit))
         writer.close()
         assert writer.rows_written == lines, (writer.rows_written, lines)
         paths.append(path)
@@ -495,16 +590,15 @@ def write_register_file(root: Path, cps: list[Counterparty], periods: list[str],
 
     year = int(periods[-1][:4])
     start, end = date(year, 1, 1), date(year, 12, 31)
-    surveyed = [cp for cp in cps if cp.pattern is not None]
-    # Mostly A and B (nobody approves a C, 第二十八条), some that turned C since; ~40 % overall.
-    chance = {"A": 0.62, "B": 0.30, "C": 0.12}
-    approved = [cp for cp in surveyed if rng.random() < chance[cp.pattern.grade]]
+    approved = [cp for cp in cps if cp.approved]
     rows, overlimit = [], []
     for cp in approved:
         months = len(cp.month_debit) or 1
         avg_debit = Decimal(sum(cp.month_debit) // months) / 100
         avg_credit = Decimal(sum(cp.month_credit) // months) / 100
-        limit = max(Decimal(10_000), (avg_debit * Decimal(rng.uniform(0.5, 1.3)) / 1000).quantize(Decimal(1)) * 1000)
+        # sized on what the customer owes over its term, with some headroom; a few end up too tight (R01)
+        need = avg_debit * cp.term_days / 30
+        limit = max(Decimal(10_000), (need * Decimal(rng.uniform(1.2, 2.0)) / 1000).quantize(Decimal(1)) * 1000)
         credit_type = "长期" if rng.random() < 0.7 else "临时"
         secured = cp.pattern.grade == "B" and rng.random() < 0.5
         # a few contracts end within 30 days of the period end (R06 reminders)
@@ -513,7 +607,7 @@ def write_register_file(root: Path, cps: list[Counterparty], periods: list[str],
             code=cp.code, name=cp.name, counterparty_type="客户", grade=cp.pattern.grade, salesperson=cp.salesperson,
             avg_debit=avg_debit, avg_credit=avg_credit, proposed_type=credit_type, proposed_limit=limit,
             proposed_term_days=30, approved_type=credit_type, approved_limit=limit,
-            approved_term_days=rng.choice((30, 30, 45, 60)), collateral_type="抵押" if secured else "无",
+            approved_term_days=cp.term_days, collateral_type="抵押" if secured else "无",
             collateral_value=Decimal(rng.randrange(5, 30) * 100_000) if secured else None,
             contract_start=start, contract_end=contract_end, status="已批准", approved_on=date(year - 1, 12, 26),
         ))
@@ -536,7 +630,7 @@ def _company_name(root: Path) -> str:
 
 
 def generate(root: Path, counterparties: int, lines: int, months: int, period: str, seed: int,
-             log=print) -> dict:
+             arrears: float = 0.10, log=print) -> dict:
     root = Path(root)
     if root.exists() and any(root.iterdir()):
         raise SystemExit(f"{root}: not empty; the generator only fills a new folder")
@@ -545,7 +639,7 @@ def generate(root: Path, counterparties: int, lines: int, months: int, period: s
     company = _company_name(root)
     periods = months_back(period, months)
     rng = random.Random(seed)
-    cps = make_counterparties(rng, counterparties)
+    cps = make_counterparties(rng, counterparties, arrears)
     t1 = time.perf_counter()
     # Ledgers first: the register's limits are sized on the ledger volumes.
     ledgers = write_ledgers(root, cps, periods, lines, company, random.Random(rng.random()))
@@ -560,7 +654,8 @@ def generate(root: Path, counterparties: int, lines: int, months: int, period: s
         "period": last, "months": periods, "counterparties": counterparties, "lines_per_month": lines,
         "seed": seed, "surveys": sum(1 for c in cps if c.pattern is not None),
         "ledger_counterparties": sum(1 for c in cps if c.on_ledger),
-        "ledger_only": sum(1 for c in cps if c.pattern is None), "approved": approved,
+        "ledger_only": sum(1 for c in cps if c.pattern is None), "approved": approved, "arrears": arrears,
+        "behaviour": {b: sum(1 for c in cps if c.on_ledger and c.behaviour == b) for b in ("cash", "credit", "late")},
         "survey_patterns_filled_by_openpyxl": patterns,
         "ledger_files": [p.name for p in ledgers],
         "grades_from_forms": {g: sum(1 for c in cps if c.pattern and c.pattern.grade == g) for g in "ABC"},
@@ -583,10 +678,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--months", type=int, default=1, help="months of ledger files (default 1)")
     parser.add_argument("--period", default="2026-10", help="the last month, YYYY-MM (default 2026-10)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--arrears", type=float, default=0.10,
+                        help="share of customers paying 1–3 months late, where the checks flag rows (default 0.10)")
     args = parser.parse_args(argv)
     if args.counterparties < 1 or args.lines < 1 or args.months < 1:
         parser.error("--counterparties, --lines and --months must be positive")
-    generate(args.dir, args.counterparties, args.lines, args.months, args.period, args.seed)
+    generate(args.dir, args.counterparties, args.lines, args.months, args.period, args.seed, args.arrears)
     return 0
 
 

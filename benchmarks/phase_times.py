@@ -6,12 +6,18 @@ cProfile makes openpyxl-heavy code 3–4× slower than C-backed code (it pays
 per Python call), so its percentages overstate the openpyxl phases. This
 driver instead wraps the functions ``run_month`` calls — found by reading
 its imports, so phases added later (Form 4, highlighted ledger copies) are
-timed without editing this file — plus a few known inner steps, with a
+timed without editing this file — plus month.py's own functions and a few
+known inner steps, with a
 ``perf_counter`` around each call, then runs the CLI's ``run`` in-process.
 The overhead is a few microseconds per call.
 
-Prints JSON: {"total": s, "phases": [{"name", "calls", "seconds"}, ...]}.
-Nested entries (marked ``inner``) are also inside their caller's time.
+Memory too: each wrapper reads the process's peak RSS (``ru_maxrss``)
+before and after the call, and the growth of the peak while a phase ran is
+charged to it — the phase that sets the run's peak RSS is the one to fix.
+
+Prints JSON: {"total": s, "peak_rss_mib": m, "phases": [{"name", "calls",
+"seconds", "peak_growth_mib"}, ...]}. Nested entries (marked ``inner``) are
+also inside their caller's figures.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import functools
 import importlib
 import inspect
 import json
+import resource
 import sys
 import time
 from pathlib import Path
@@ -41,23 +48,29 @@ INNER = (
     ("credit_workbook.forms.survey_writeback", "apply_marks"),
 )
 
-_stats: dict[str, list] = {}
+_stats: dict[str, list] = {}  # label -> [calls, seconds, peak RSS growth KiB]
+
+
+def _peak_kib() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
 
 
 def _wrap(module, attr: str, label: str) -> bool:
     fn = getattr(module, attr, None)
     if fn is None or not callable(fn) or inspect.isclass(fn) or getattr(fn, "_phase_timed", False):
         return False
-    entry = _stats.setdefault(label, [0, 0.0])
+    entry = _stats.setdefault(label, [0, 0.0, 0])
 
     @functools.wraps(fn)
     def timed(*args, **kwargs):
+        peak = _peak_kib()
         start = time.perf_counter()
         try:
             return fn(*args, **kwargs)
         finally:
             entry[0] += 1
             entry[1] += time.perf_counter() - start
+            entry[2] += _peak_kib() - peak
 
     timed._phase_timed = True
     setattr(module, attr, timed)
@@ -84,6 +97,9 @@ def install() -> None:
         if wrapped and getattr(month, name, None) is not None and not getattr(getattr(month, name), "_phase_timed",
                                                                               False):
             setattr(month, name, getattr(source, name))  # bound at import time by month.py's own imports
+    for name, obj in list(vars(month).items()):  # month.py's own steps (_evaluate, month_flags, …)
+        if inspect.isfunction(obj) and obj.__module__ == month.__name__ and name not in ("run_month", "_rel"):
+            _wrap(month, name, f"actions.month.{name}")
     for module_name, name in INNER:
         try:
             module = importlib.import_module(module_name)
@@ -100,9 +116,11 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     code = cli.main(["run", *argv], stdout=sys.stderr)  # stdout carries only the JSON
     total = time.perf_counter() - start
-    phases = [{"name": k, "calls": v[0], "seconds": round(v[1], 3)} for k, v in _stats.items() if v[0]]
+    phases = [{"name": k, "calls": v[0], "seconds": round(v[1], 3), "peak_growth_mib": round(v[2] / 1024, 1)}
+              for k, v in _stats.items() if v[0]]
     phases.sort(key=lambda p: -p["seconds"])
-    print(json.dumps({"exit": code, "total": round(total, 3), "phases": phases}, ensure_ascii=False))
+    print(json.dumps({"exit": code, "total": round(total, 3), "peak_rss_mib": round(_peak_kib() / 1024, 1),
+                      "phases": phases}, ensure_ascii=False))
     return 0 if code in (0, 2) else code
 
 

@@ -362,12 +362,14 @@ def phase_run(base: Path, work: Path, period: str) -> str:
         raise SystemExit(f"phase timing failed; see {work / 'phases.stderr.log'}")
     data = json.loads(log_path.read_text(encoding="utf-8").strip().splitlines()[-1])
     shutil.rmtree(ws, ignore_errors=True)
-    rows = ["| phase (function called by run_month; `inner` = inside the one above it) | calls | seconds | share |",
-            "|---|---:|---:|---:|"]
+    rows = ["| phase (function called by run_month; `inner` = part of a phase) | calls | seconds | share "
+            "| peak RSS growth |", "|---|---:|---:|---:|---:|"]
     for p in data["phases"]:
-        if p["seconds"] >= 0.05:
-            rows.append(f"| `{p['name']}` | {p['calls']:,} | {p['seconds']:.2f} | {p['seconds'] / data['total']:.0%} |")
-    rows.append(f"| whole run in-process (without interpreter start) | | {data['total']:.2f} | 100% |")
+        if p["seconds"] >= 0.05 or p.get("peak_growth_mib", 0) >= 5:
+            rows.append(f"| `{p['name']}` | {p['calls']:,} | {p['seconds']:.2f} | {p['seconds'] / data['total']:.0%} "
+                        f"| {p.get('peak_growth_mib', 0):,.0f} MiB |")
+    rows.append(f"| whole run in-process (without interpreter start) | | {data['total']:.2f} | 100% "
+                f"| peak {data.get('peak_rss_mib', 0):,.0f} MiB |")
     return "\n".join(rows)
 
 

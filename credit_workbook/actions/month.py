@@ -177,7 +177,8 @@ def run_month(ws: Workspace, period: str | None = None, as_of: date | None = Non
         if ingested is not None:
             report.rejected.extend(ingested.rejected_inputs())
         histories, register, total = _evaluate(ws, store, policy, report, progress)
-        _write_outputs(ws, store, policy, report, register, total, in_place, progress)
+        _write_outputs(ws, store, policy, report, register, total, in_place, progress,
+                       only_with_problems=ingest and not in_place)
         _record(store, report, command, started, in_place)
     return report
 
@@ -217,7 +218,8 @@ def _evaluate(ws: Workspace, store, policy, report: MonthReport, progress):
     return histories, register, total
 
 
-def _write_outputs(ws: Workspace, store, policy, report: MonthReport, register, total, in_place: bool, progress):
+def _write_outputs(ws: Workspace, store, policy, report: MonthReport, register, total, in_place: bool, progress,
+                   only_with_problems: bool):
     """Marked surveys, Forms 2–4, results.json and the highlighted ledgers of out/YYYY-MM/."""
     from credit_workbook.forms.execution_review import write_execution_review
     from credit_workbook.forms.execution_rows import execution_rows
@@ -231,7 +233,8 @@ def _write_outputs(ws: Workspace, store, policy, report: MonthReport, register, 
     ratings = {cp.code: cp.rating for cp in report.counterparties if cp.rating}
     tick = progress.start("写入评定结果", len(report.checked)) if progress else _noop
     report.outputs, report.backups = mark_surveys(report.checked, ratings, out, in_place=in_place,
-                                                  backup_dir=ws.backups, stamp=stamp, tick=tick)
+                                                  backup_dir=ws.backups, stamp=stamp, tick=tick,
+                                                  only_with_problems=only_with_problems)
     meta = FormMeta(policy.company, period, as_of, created=stamp)
     form2 = out / f"客户信用等级分类汇总表_{period}.xlsx"
     with atomic_target(form2) as tmp:

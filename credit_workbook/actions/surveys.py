@@ -15,6 +15,7 @@ from credit_workbook.core.model import Problem, ProblemLevel, Survey
 from credit_workbook.core.rating import Rating
 from credit_workbook.core.survey_checks import check_survey
 from credit_workbook.errors import UserError
+from credit_workbook.forms.survey_fast_reader import read_survey_fast
 from credit_workbook.forms.survey_reader import read_survey_file
 from credit_workbook.forms.survey_writeback import ResultCells, write_marks
 
@@ -37,7 +38,7 @@ def check_surveys(files: Iterable[Path], rel: Callable[[Path], str],
     for path in files:
         tick(path.name)
         try:
-            raw = read_survey_file(path)
+            raw = read_survey_fast(path) or read_survey_file(path)
         except UserError as exc:
             rejected.append({"file": rel(path), "errors": [str(exc)]})
             continue
@@ -66,10 +67,17 @@ def result_cells(rating: Rating | None, problems: tuple[Problem, ...]) -> Result
 
 
 def mark_surveys(checked: list[CheckedSurvey], ratings: dict[str, Rating], out_dir: Path, *, in_place: bool,
-                 backup_dir: Path, stamp: datetime,
+                 backup_dir: Path, stamp: datetime, only_with_problems: bool = False,
                  tick: Callable[[str], None] = lambda name: None) -> tuple[list[Path], list[Path]]:
-    """Write results and marks into each form (in place after a backup, or into a copy in out/)."""
+    """Write results and marks into each form (in place after a backup, or into a copy in out/).
+
+    ``only_with_problems``: the monthly run returns to the clerks just the
+    forms they must correct; rewriting thousands of clean forms every month
+    would cost minutes and tell nobody anything Form 2 does not.
+    """
     outputs, backups = [], []
+    if only_with_problems:
+        checked = [item for item in checked if item.problems]
     for item in checked:
         tick(item.path.name)
         rating = ratings.get(item.survey.customer_code) if item.survey else None
