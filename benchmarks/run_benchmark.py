@@ -88,11 +88,16 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def measure(cmd: list[str], log_path: Path, cwd: Path | None = None) -> Measurement:
-    """Run ``cmd``; its wall time and its own peak RSS (not the maximum over all children so far)."""
+def measure(cmd: list[str], log_path: Path) -> Measurement:
+    """Run ``cmd``; its wall time and its own peak RSS (not the maximum over all children so far).
+
+    The child runs in the log's folder, never in the checkout: ``python -m``
+    puts the current directory first on sys.path, which would import the
+    work tree's package instead of the one PYTHONPATH names (``--commit``).
+    """
     with open(log_path, "wb") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=cwd, env=child_env())
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=log_path.parent, env=child_env())
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4; tell Popen
@@ -357,7 +362,7 @@ def phase_run(base: Path, work: Path, period: str) -> str:
     cmd = [sys.executable, str(HERE / "phase_times.py"), str(ws), "--period", period]
     log_path = work / "phases.log"
     with open(log_path, "wb") as out, open(work / "phases.stderr.log", "wb") as err:
-        proc = subprocess.run(cmd, stdout=out, stderr=err, env=child_env())
+        proc = subprocess.run(cmd, stdout=out, stderr=err, cwd=work, env=child_env())
     if proc.returncode not in (0, 2):
         raise SystemExit(f"phase timing failed; see {work / 'phases.stderr.log'}")
     data = json.loads(log_path.read_text(encoding="utf-8").strip().splitlines()[-1])
@@ -373,13 +378,20 @@ def phase_run(base: Path, work: Path, period: str) -> str:
     return "\n".join(rows)
 
 
+def imported_from(work: Path) -> str:
+    """Where the children's ``credit_workbook`` comes from (the proof that --commit measures that commit)."""
+    proc = subprocess.run([sys.executable, "-c", "import credit_workbook; print(credit_workbook.__file__)"],
+                          capture_output=True, text=True, cwd=work, env=child_env())
+    return proc.stdout.strip() or proc.stderr.strip()
+
+
 def targets(lines: int) -> tuple[float, int]:
     """The issue's targets: (max run/floor ratio, max peak RSS bytes)."""
     return (2.0, 2 * 1024 * MIB) if lines >= LARGE_LINES else (1.5, 1024 * MIB)
 
 
 def markdown(args, manifest: dict, gen: Measurement, run: Result, flo: Result, floor_parts: list[dict],
-             sanity: dict, commit: str) -> str:
+             sanity: dict, commit: str, package: str) -> str:
     ratio_max, rss_max = targets(args.lines)
     ratio_med, ratio_min = run.median / flo.median, run.min / flo.min
     size = (f"{manifest['surveys']:,} surveys (+{manifest['ledger_only']} ledger-only), "
@@ -390,7 +402,8 @@ def markdown(args, manifest: dict, gen: Measurement, run: Result, flo: Result, f
         "",
         f"Measured {datetime.now():%Y-%m-%d %H:%M} on {platform.node() or 'this machine'}: "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}; "
-        f"commit {commit}; {args.repeat} repetition(s), period {manifest['period']}; 1-minute load average "
+        f"commit {commit} (package {package}); {args.repeat} repetition(s), period {manifest['period']}; "
+        "1-minute load average "
         f"at the end of each child {min(run.loads + flo.loads):.1f}–{max(run.loads + flo.loads):.1f} "
         "(above ~1 other work shared the cores: compare the CPU columns).",
         "",
@@ -462,6 +475,8 @@ def main(argv: list[str] | None = None) -> int:
         manifest = json.loads((base / MANIFEST).read_text(encoding="utf-8"))
         period = manifest["period"]
         commit = git_commit(args.commit)
+        package = imported_from(work)
+        log(f"children import {package}")
 
         run, flo = Result("run"), Result("floor")
         floor_parts: list[dict] = []
@@ -491,7 +506,7 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.rmtree(out, ignore_errors=True)
 
         if args.repeat:
-            print(markdown(args, manifest, gen, run, flo, floor_parts, sanity, commit))
+            print(markdown(args, manifest, gen, run, flo, floor_parts, sanity, commit, package))
         if args.phases:
             log("timing the phases of one run")
             phases = phase_run(base, work, period)
@@ -505,7 +520,7 @@ def main(argv: list[str] | None = None) -> int:
             print("\n```\n" + prof_text + "```")
         if args.json and args.repeat:
             args.json.write_text(json.dumps({
-                "commit": commit, "measured_at": datetime.now().isoformat(timespec="seconds"),
+                "commit": commit, "package": package, "measured_at": datetime.now().isoformat(timespec="seconds"),
                 "cores": os.cpu_count(), "python": platform.python_version(), "manifest": manifest,
                 "generate": asdict(gen), "run": asdict(run), "floor": asdict(flo), "floor_parts": floor_parts,
                 "ratio_median": run.median / flo.median, "sanity": sanity,

@@ -204,9 +204,17 @@ def _rank(flag: Flag) -> int:
     return SEVERITIES.index(flag.severity)
 
 
+# A comment is read beside one row: a flag listing a hundred shipments is cut,
+# the whole of it stands in the legend sheet and in Form 4's breach list.
+COMMENT_MESSAGE_CHARS = 300
+
+
 def flag_line(flag: Flag) -> str:
     """One comment line: ``R03 第三十五条：…`` with the amount when the message does not show it."""
-    text = f"{flag.rule} {flag.article}：{flag.message}"
+    message = flag.message
+    if len(message) > COMMENT_MESSAGE_CHARS:
+        message = message[:COMMENT_MESSAGE_CHARS - 1] + "…（全文见“标注说明”）"
+    text = f"{flag.rule} {flag.article}：{message}"
     if flag.amount is not None:
         shown = f"{flag.amount:,.2f}"
         if shown not in flag.message:

@@ -298,7 +298,7 @@ def _add_form4(digest: MonthDigest, path: Path) -> None:
         people = wb.get_sheet_by_name(SALESPERSON_SHEET).to_python()
         lines = _table(rows, ("客户编码", "客户名称", "信用等级", "核定额度", "期末余额", "额度使用率"))
         sales = _table(people, ("经办业务员", "客户数", "逾期金额合计", "红色事项", "黄色事项"))
-    except Exception as exc:  # missing, locked, restyled: the mail still goes, without these two parts
+    except Exception as exc:  # noqa: BLE001 — missing, locked, restyled: the mail goes without these parts
         digest.form4_problem = f"未能读取《客户授信额度执行评价表》（{path.name}：{exc}）"
         return
     used = []

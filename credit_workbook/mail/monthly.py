@@ -108,8 +108,8 @@ def send_month_mail(ws: Workspace, period: str | None = None, policy: Policy | N
             return _fail(ws, result, CONFIG, "out/ 中还没有任何月份的结果（results.json）；请先运行 credit-workbook run",
                          everyone)
         if not dry_run and not mail.enabled:
-            result.problem, result.kind = ("邮件发送未启用（credit.toml [mail] 中 enabled = false）；"
-                                           "可先加 --dry-run 生成 .eml 文件查看", DISABLED)
+            result.problem = "邮件发送未启用（credit.toml [mail] 中 enabled = false）；可先加 --dry-run 生成 .eml 文件查看"
+            result.kind = DISABLED
             return result
         groups = audiences(mail)
         if not groups:

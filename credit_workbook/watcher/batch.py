@@ -89,12 +89,12 @@ def mail_owed(ws: Workspace, store: Store, policy) -> list[str]:
     period = latest_period(store)
     if not policy.mail.enabled or period is None or not (ws.out_dir(period) / "results.json").is_file():
         return []
-    api = _mail_api()
-    if api is None or api[1] is None:
-        return []
     try:
+        api = _mail_api()
+        if api is None or api[1] is None:
+            return []
         return [] if api[1](ws, period, policy) else [period]
-    except Exception:  # noqa: BLE001 - unknown: do not mail twice on a guess
+    except Exception:  # noqa: BLE001 - unknown: do not mail twice on a guess (send_mail reports a broken module)
         return []
 
 
@@ -137,8 +137,8 @@ def month_line(report) -> str:
     count = {s: sum(1 for f in flags if f.severity == s) for s in ("红", "黄", "蓝")}
     rated = sum(1 for cp in report.counterparties if cp.rating)
     rejected = f"，{len(report.rejected)} 个输入未采用" if report.rejected else ""
-    return (f"{report.period} 月度运行完成：往来单位 {len(report.counterparties)} 户（已评定 {rated} 户），预警 红{count['红']} 黄{count['黄']} 蓝{count['蓝']}"
-            f"{rejected}，结果在 out/{report.period}/")
+    return (f"{report.period} 月度运行完成：往来单位 {len(report.counterparties)} 户（已评定 {rated} 户），"
+            f"预警 红{count['红']} 黄{count['黄']} 蓝{count['蓝']}{rejected}，结果在 out/{report.period}/")
 
 
 def run_batch(ws: Workspace, paths: list[Path], *, stop: threading.Event, log: Log, mail: bool) -> BatchOutcome:
@@ -151,7 +151,8 @@ def run_batch(ws: Workspace, paths: list[Path], *, stop: threading.Event, log: L
     with Store(ws.store_path) as store:
         report = ingest_paths(ws, store, policy, paths)
         for r in report.rejected:  # the ingest audits what it imports and what it skips, not what it refuses
-            store.audit("ingest_rejected", file=r.file, quarantined=r.quarantined, errors=r.errors[:MAX_AUDITED_ERRORS])
+            store.audit("ingest_rejected", file=r.file, quarantined=r.quarantined,
+                        errors=r.errors[:MAX_AUDITED_ERRORS])
         for line in file_lines(report, [p.name for p in paths]):
             log(line)
         outcome.accepted, outcome.rejected = len(report.accepted), len(report.rejected)
@@ -193,7 +194,11 @@ def send_mail(ws: Workspace, period: str, policy, log: Log) -> None:
     """The month's mail when credit.toml enables it — unless these very results were already sent."""
     if not policy.mail.enabled:
         return
-    api = _mail_api()
+    try:
+        api = _mail_api()
+    except Exception as exc:  # noqa: BLE001 - a broken mail module must not stop the watcher
+        log(f"{period} 邮件功能无法加载（月度结果已生成，不受影响）：{type(exc).__name__}: {exc}")
+        return
     if api is None:
         log(f"{period} 邮件：本程序尚未包含邮件功能，未发送")
         return
@@ -203,7 +208,7 @@ def send_mail(ws: Workspace, period: str, policy, log: Log) -> None:
             log(f"{period} 邮件：结果与已发送的完全相同，不重复发送")
             return
         result = send(ws, period, policy)
-    except Exception as exc:  # it promises never to raise; a watcher must outlive a broken promise
+    except Exception as exc:  # noqa: BLE001 - it promises never to raise; a watcher must outlive a broken promise
         log(f"{period} 邮件发送出错（月度结果已生成，不受影响）：{type(exc).__name__}: {exc}")
         return
     for line in mail_lines(result):

@@ -27,7 +27,7 @@ from credit_workbook.errors import WorkspaceError
 from credit_workbook.workspace import Workspace, workspace_lock
 
 LOCK_NAME = "watch.lock"
-PID_NAME = "watch.pid"  # who holds the lock, for the refusal message (the locked file itself may be unreadable on Windows)
+PID_NAME = "watch.pid"  # who holds the lock, for the refusal message (Windows may not let the locked file be read)
 
 
 def _try_lock(fh) -> bool:

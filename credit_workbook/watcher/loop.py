@@ -57,8 +57,8 @@ class _Events(FileSystemEventHandler):
         self.names, self.wake = names, wake
 
     def dispatch(self, event) -> None:  # watchdog calls this for every event
-        if event.is_directory:
-            return
+        if event.is_directory and event.event_type not in ("created", "moved"):
+            return  # the inbox's own modified events; a folder dropped in is worth a word (see _drain)
         for raw in (event.src_path, getattr(event, "dest_path", "")):
             if not raw:
                 continue
@@ -87,6 +87,7 @@ class Watcher:
         self._failures = 0  # in a row
         self._recovery = False
         self.stop_reason = ""
+        self._told_folders: set[str] = set()
 
     def request_stop(self, reason: str = "") -> None:
         """Safe from a signal handler: sets flags only; the loop says why when it notices."""
@@ -102,13 +103,16 @@ class Watcher:
             self.ws.policy()  # a broken credit.toml stops the start, with its message
             observer = None if once else self._start_observer()
             try:
+                if not once:
+                    self.log(f"开始监视 {self.ws.inbox}（文件静置 {self.settle:g} 秒后处理；按 Ctrl+C 停止）")
                 self.tracker.listed(inbox_candidates(self.ws.inbox))
                 self._recovery = needs_recovery(self.ws, self.mail)
+                if self.tracker.busy:
+                    self.log(f"inbox/ 中已有 {len(self.tracker.entries)} 个文件待处理")
                 self.started.set()
                 if once:
                     self._once()
                 else:
-                    self.log(f"开始监视 {self.ws.inbox}（文件静置 {self.settle:g} 秒后处理；按 Ctrl+C 停止）")
                     self._watch()
             finally:
                 if observer is not None:
@@ -193,6 +197,11 @@ class Watcher:
             if is_ignored(name):
                 continue
             path = self.ws.inbox / name
+            if path.is_dir():
+                if name not in self._told_folders:
+                    self._told_folders.add(name)
+                    self.log(f"{name}：是文件夹，watch 只处理直接放在 inbox/ 中的文件，请把台账文件移到 inbox/ 下")
+                continue
             if signature(path) is None:
                 self.tracker.forget(name)
             else:
@@ -211,6 +220,9 @@ class Watcher:
                 if not ours:
                     return
                 fresh = [e for e in entries if signature(e.path) == e.sig]  # unchanged while we waited
+                for e in entries:
+                    if signature(e.path) is None:
+                        self.log(f"{e.path.name}：已不在 inbox/（被移走，或已由其他任务处理），跳过")
                 outcome = run_batch(self.ws, [e.path for e in fresh], stop=self.stop, log=self.log,
                                     mail=self.mail)
             self.tracker.handed_over(fresh)

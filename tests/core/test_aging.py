@@ -312,3 +312,23 @@ def test_buckets_sum_to_the_positive_balance(movements, summaries, opening_ar, o
     eps = overdue_episodes(h, term, as_of)
     assert all(e.days_overdue_max >= 0 and e.amount_overdue >= 0 for e in eps)
     assert max((e.days_overdue_max for e in eps if e.settled_on is None), default=0) >= a.max_overdue_days
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    movements=st.lists(movement, max_size=25),
+    summaries=st.lists(summary, max_size=3, unique_by=lambda s: s.month),
+    opening_ar=amounts,
+    offsets=st.lists(st.integers(min_value=-3, max_value=260), min_size=1, max_size=8),
+    term=st.integers(min_value=0, max_value=90),
+)
+def test_one_replay_answers_like_one_aging_per_day(movements, summaries, opening_ar, offsets, term):
+    """overdue_at_day_starts (what R03 uses) == age(day − 1) filtered on due < day, for every day."""
+    from credit_workbook.core.aging import overdue_at_day_starts
+
+    h = customer(*movements, openings={AR: opening_ar}, summaries=summaries)
+    days = [START + timedelta(days=o) for o in offsets]
+    fast = overdue_at_day_starts(h, term, days)
+    for day in days:
+        slow = tuple(i for i in age(h, day - timedelta(days=1), term).open_items if i.due < day)
+        assert fast[day] == slow, day

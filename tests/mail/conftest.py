@@ -67,7 +67,7 @@ def configure_mail(ws: Workspace, *, port: int = 25, security: str = "none", use
                    enabled: bool = True, host: str = "127.0.0.1") -> None:
     """Replace credit.toml's [mail] part (the file's last sections) with these settings."""
     text = ws.config_path.read_text(encoding="utf-8")
-    head = text[:re.search(r"^\[mail\]", text, re.M).start()]
+    head = text[:re.search(r"^\[mail\]", text, re.MULTILINE).start()]
     rec = RECIPIENTS if recipients is None else recipients
     lines = ["[mail]", f"enabled = {'true' if enabled else 'false'}", f'smtp_host = "{host}"',
              f"smtp_port = {port}", f'security = "{security}"', f'user = "{user}"',
@@ -161,7 +161,7 @@ def _with_cryptography(folder: Path) -> None:
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(x509.random_serial_number())

@@ -74,7 +74,7 @@ def test_cli_dry_run_defaults_to_the_latest_month_and_takes_a_period(ws):
 
 
 def test_cli_exit_codes_and_chinese_errors(ws, smtp_server, monkeypatch):
-    import credit_workbook.mail.send as send
+    from credit_workbook.mail import send
 
     configure_mail(ws, enabled=False)
     code, out, err = _cli(str(ws.root))

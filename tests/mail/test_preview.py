@@ -51,7 +51,7 @@ def _chromium():
 
 def _run(tmp: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([_chromium(), *FLAGS, f"--user-data-dir={tmp / 'profile'}", *args],
-                          capture_output=True, timeout=120)
+                          capture_output=True, timeout=120, check=False)
 
 
 def _png(path: Path) -> tuple[int, int, int, bytes]:

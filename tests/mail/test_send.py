@@ -11,10 +11,10 @@ from collections import Counter
 from email.utils import getaddresses
 from urllib.parse import quote
 
-from .conftest import PASSWORD_ENV, PERIOD, Recorder, configure_mail, free_port
-
 from credit_workbook.mail.monthly import send_month_mail
 from credit_workbook.store import Store
+
+from .conftest import PASSWORD_ENV, PERIOD, Recorder, configure_mail, free_port
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMS = (f"客户信用等级分类汇总表_{PERIOD}.xlsx", f"预付赊销客户汇总表_{PERIOD}.xlsx",
@@ -249,7 +249,7 @@ def test_settings_are_checked_before_connecting(ws, smtp_server, sleeps):
 
 
 def test_a_fault_of_ours_is_reported_not_raised(ws, smtp_server, sleeps, monkeypatch):
-    import credit_workbook.mail.message as message
+    from credit_workbook.mail import message
 
     def broken(**kwargs):
         raise RuntimeError("boom")

@@ -88,6 +88,8 @@ def test_an_excel_style_save_is_imported_and_its_lock_and_temp_files_are_left_al
     os.replace(tmp, ws.inbox / JULY)  # … and renames it over the name (a moved-into event)
     for other in (".~lock.八月.xlsx#", "八月.xlsx.crdownload", "九月.xlsx.part", ".DS_Store"):
         (ws.inbox / other).write_bytes(b"partial")
+    (ws.inbox / "十月台账").mkdir()  # a folder is not looked into, but the clerk is told
+    w.wait_line("十月台账：是文件夹，watch 只处理直接放在 inbox/ 中的文件")
     wait_for(lambda: done(ws, JULY, "2026-07"), what="the saved file to be imported")
     assert len(imported(ws, JULY)) == 1
     assert sorted(names(ws.inbox)) == sorted([lock.name, ".~lock.八月.xlsx#", "八月.xlsx.crdownload",
@@ -101,7 +103,7 @@ def test_a_broken_file_is_quarantined_with_its_reason(ws, watching, tmp_path):
     write_balance(tmp_path / "src.xlsx", "2026-09", [("C001", "华东机械有限公司", D("100.00"), D("1"), D("0"))],
                   tweaks={"F4": 1})  # 期末余额 should be 101.00
     os.replace(tmp_path / "src.xlsx", ws.inbox / "九月余额表.xlsx")
-    wait_for(lambda: "九月余额表.xlsx.error.txt" in names(ws.quarantine), what="the quarantine note")
+    wait_for(lambda: w.about("九月余额表.xlsx"), what="the log line, written once the file is handled")
     note = (ws.quarantine / "九月余额表.xlsx.error.txt").read_text(encoding="utf-8")
     assert "九月余额表.xlsx!余额表!F4" in note
     assert names(ws.quarantine) == ["九月余额表.xlsx", "九月余额表.xlsx.error.txt"]
@@ -109,7 +111,6 @@ def test_a_broken_file_is_quarantined_with_its_reason(ws, watching, tmp_path):
     (rejected,) = audit(ws, "ingest_rejected")
     assert rejected["file"] == "九月余额表.xlsx" and rejected["quarantined"] == "quarantine/九月余额表.xlsx"
     assert any("余额表!F4" in e for e in rejected["errors"])
-    wait_for(lambda: w.about("九月余额表.xlsx"), what="the log line")
     (line,) = w.about("九月余额表.xlsx")
     assert "未导入，已移入 quarantine/九月余额表.xlsx，原因见 quarantine/九月余额表.xlsx.error.txt" in line
 
@@ -260,3 +261,15 @@ def test_mail_a_kill_kept_from_going_out_is_sent_at_the_next_start_and_only_then
     assert sent == ["2026-07"] and "2026-07 的月度结果尚未发送邮件，现在补发" in err.getvalue()
     assert watch_main([str(ws.root), "--once", "--settle", "0.1"], io.StringIO(), io.StringIO()) == 0
     assert sent == ["2026-07"] and runs(ws) == [("watch", "2026-07")]
+
+
+def test_a_file_a_manual_run_took_while_the_watcher_waited_is_not_handled_twice(ws, watching, tmp_path):
+    from credit_workbook.actions.month import run_month
+
+    w = watching()
+    with workspace_lock(ws):  # `credit-workbook run` holds the lock …
+        (ws.inbox / JULY).write_bytes(ledger_bytes(tmp_path))
+        w.wait_line("工作目录正被另一个任务（run/rate 等）占用", "the watcher to wait for the lock")
+        run_month(ws)  # … and ingests the inbox itself
+    w.wait_line(f"{JULY}：已不在 inbox/（被移走，或已由其他任务处理），跳过")
+    assert len(audit(ws, "ingest")) == 1 and runs(ws) == [("run", "2026-07")]  # no second month run: none owed

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from credit_workbook.core.aging import OpenItem, age
+from credit_workbook.core.aging import OpenItem, age, overdue_at_day_starts
 from credit_workbook.core.articles import article
 from credit_workbook.core.evaluation import approved_term
 from credit_workbook.core.history import CounterpartyHistory, flows
@@ -42,15 +42,10 @@ def check(ctx: CheckContext) -> list[Flag]:
         return []
     term = approved_term(ctx.cp.approved)
     last = min(ctx.month_end, ctx.as_of)
-    cache: dict[date, tuple[OpenItem, ...]] = {}
-    offenders = []
-    for f in flows(history):
-        if f.day < ctx.month_start or f.day > last or f.debit <= 0 or not f.detail:
-            continue
-        if f.day not in cache:
-            cache[f.day] = overdue_at_start(history, f.day, term)
-        if cache[f.day]:
-            offenders.append((f, cache[f.day]))
+    shipments = [f for f in flows(history)
+                 if ctx.month_start <= f.day <= last and f.debit > 0 and f.detail]
+    overdue = overdue_at_day_starts(history, term, (f.day for f in shipments))
+    offenders = [(f, overdue[f.day]) for f in shipments if overdue[f.day]]
     if not offenders:
         return []
 
