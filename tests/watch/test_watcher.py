@@ -271,5 +271,14 @@ def test_a_file_a_manual_run_took_while_the_watcher_waited_is_not_handled_twice(
         (ws.inbox / JULY).write_bytes(ledger_bytes(tmp_path))
         w.wait_line("工作目录正被另一个任务（run/rate 等）占用", "the watcher to wait for the lock")
         run_month(ws)  # … and ingests the inbox itself
-    w.wait_line(f"{JULY}：已不在 inbox/（被移走，或已由其他任务处理），跳过")
+    w.wait_line(f"{JULY}：已不在 inbox/（被移走，或已由其他任务处理），跳过")  # logged under the lock
+    wait_for(lambda: lock_is_free(ws), what="the watcher's batch to end")
     assert len(audit(ws, "ingest")) == 1 and runs(ws) == [("run", "2026-07")]  # no second month run: none owed
+
+
+def lock_is_free(ws) -> bool:
+    try:
+        with workspace_lock(ws):
+            return True
+    except WorkspaceError:
+        return False
