@@ -210,11 +210,27 @@ def _cmd_month(args, out: TextIO, err: TextIO) -> int:
         finally:
             progress.stop()
     _print_month_report(report, out)
+    if args.command == "run":
+        _mail_after_run(ws, report.period, out, err)
     if args.command == "rate" and ws.inbox.is_dir():
         waiting = [p for p in ws.inbox.iterdir() if p.is_file() and not p.name.startswith(("~$", ".~lock.", "."))]
         if waiting:
             print(f"提示：inbox/ 中有 {len(waiting)} 个台账文件尚未导入，运行 credit-workbook run 可导入并重新评定", file=out)
     return report.exit_code
+
+
+def _mail_after_run(ws, period: str, out: TextIO, err: TextIO) -> None:
+    """Managers get the month by email when [mail] is enabled; a failure is reported, never fatal."""
+    policy = ws.policy()
+    if not policy.mail.enabled:
+        return
+    from credit_workbook.mail.monthly import send_month_mail
+
+    result = send_month_mail(ws, period, policy)
+    for line in result.report_lines():
+        print(line, file=out)
+    for line in result.error_lines():
+        print(line, file=err)
 
 
 def _cmd_demo(args, out: TextIO, err: TextIO) -> int:
