@@ -10,16 +10,23 @@ Which month: the latest period of the history (what ``run`` does by
 default), plus the newest period the batch brought when that is older (a
 late correction re-makes its own month's outputs as well).
 
-Crash safety of the month: "the last ``ingest`` audit row is newer than
-the last ``outputs`` row" means a month run is owed — a kill between the
-ingest's commit and the end of ``run_month`` is finished by the next
-batch or start-up, with no marker file of its own to get out of step.
+Crash safety of the month, read from the audit log so there is no marker
+file of our own to get out of step: "the last ``ingest`` row is newer
+than the last ``outputs`` row" means a month run is owed; "no ``mail_*``
+row for the latest period since its ``outputs`` row" (mail on) means its
+mail is owed. A kill anywhere is finished by the next batch or start-up.
+
+Known cost: ``results.json`` of a watcher's run does not list the files
+this batch quarantined (``run_month`` only reports what its own ingest
+refused); their ``.error.txt``, the log and the ``ingest_rejected`` audit
+row do.
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib
+import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -82,20 +89,25 @@ def needs_recovery(ws: Workspace, mail: bool) -> bool:
 
 
 def mail_owed(ws: Workspace, store: Store, policy) -> list[str]:
-    """The latest month, when mail is on, its results exist and the mail module says they were not sent
-    (a kill between the month run and its mail, or a mail server that was down)."""
+    """The latest month, when mail is on and no mail was attempted since its outputs were written
+    (a kill between the month run and its mail). A mail that was attempted and failed is not retried
+    here: the log and the audit say so, and ``credit-workbook mail`` sends it once it is fixed."""
     from credit_workbook.ledger.history_store import latest_period
 
     period = latest_period(store)
     if not policy.mail.enabled or period is None or not (ws.out_dir(period) / "results.json").is_file():
         return []
-    try:
-        api = _mail_api()
-        if api is None or api[1] is None:
-            return []
-        return [] if api[1](ws, period, policy) else [period]
-    except Exception:  # noqa: BLE001 - unknown: do not mail twice on a guess (send_mail reports a broken module)
-        return []
+    last_outputs, attempted = None, False
+    for row_id, action, detail in store.db.execute(
+            "SELECT id, action, detail FROM audit WHERE action IN ('outputs', 'mail_sent', 'mail_failed')"
+            " ORDER BY id"):
+        if json.loads(detail).get("period") != period:
+            continue
+        if action == "outputs":
+            last_outputs, attempted = row_id, False
+        else:
+            attempted = True
+    return [period] if last_outputs is not None and not attempted else []
 
 
 def file_lines(report: IngestReport, names: list[str]) -> list[str]:

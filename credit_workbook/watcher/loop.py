@@ -231,6 +231,8 @@ class Watcher:
             self._failures = 0
         except UserError as exc:
             self._failed(f"错误：{exc}")
+        except PermissionError as exc:  # Windows: a file open in Excel cannot be moved out of the inbox
+            self._failed(f"错误：{exc.filename or '文件'} 正被其他程序（如 Excel）占用或无权访问，请关闭该文件")
         except Exception as exc:  # a fault of ours, or the disk: log it, keep watching, try again later
             self._failed(f"内部错误：{type(exc).__name__}: {exc}")
 

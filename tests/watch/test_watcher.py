@@ -16,6 +16,7 @@ from ingest.ledgers import august, detail_rows, july, write_balance, write_detai
 
 from credit_workbook.cli import main as cli_main
 from credit_workbook.errors import WorkspaceError
+from credit_workbook.store import Store
 from credit_workbook.watch import main as watch_main
 from credit_workbook.workspace import workspace_lock
 
@@ -174,8 +175,10 @@ def test_a_batch_waits_for_a_manual_run_and_a_manual_run_during_a_batch_is_refus
         return types.SimpleNamespace(report_lines=lambda: ["已发送：总经理（zhang@example.com）《测试》，附件 3 个"],
                                      error_lines=lambda: ["发送给 财务总监（li@example.com）失败：测试"])
 
-    monkeypatch.setitem(sys.modules, "credit_workbook.mail", types.SimpleNamespace(
-        send_month_mail=send_month_mail, already_sent=lambda *a: False))
+    import credit_workbook.mail.monthly as monthly  # the real package, so the CLI's `mail` command still loads
+
+    monkeypatch.setattr(monthly, "send_month_mail", send_month_mail)
+    monkeypatch.setattr(monthly, "already_sent", lambda *a: False)
     w = watching()
     with workspace_lock(ws):  # a clerk's `run` is in progress
         (ws.inbox / JULY).write_bytes(ledger_bytes(tmp_path))
@@ -253,9 +256,15 @@ def test_mail_a_kill_kept_from_going_out_is_sent_at_the_next_start_and_only_then
     assert watch_main([str(ws.root), "--once", "--settle", "0.1", "--no-mail"], io.StringIO(), io.StringIO()) == 0
     enable_mail(ws)  # as if the process had died between the month run and its mail
     sent: list[str] = []
+
+    def send_month_mail(ws_, period, policy, **k):  # as the real one: every attempt leaves an audit row
+        sent.append(period)
+        with Store(ws_.store_path) as store:
+            store.audit("mail_sent", period=period, role="总经理")
+        return types.SimpleNamespace(report_lines=lambda: ["已发送：总经理"], error_lines=lambda: [])
+
     monkeypatch.setitem(sys.modules, "credit_workbook.mail", types.SimpleNamespace(
-        send_month_mail=lambda ws_, period, policy, **k: sent.append(period) or types.SimpleNamespace(),
-        already_sent=lambda ws_, period, policy: period in sent))
+        send_month_mail=send_month_mail, already_sent=lambda *a: False))
     err = io.StringIO()
     assert watch_main([str(ws.root), "--once", "--settle", "0.1"], io.StringIO(), err) == 0
     assert sent == ["2026-07"] and "2026-07 的月度结果尚未发送邮件，现在补发" in err.getvalue()
@@ -282,3 +291,27 @@ def lock_is_free(ws) -> bool:
             return True
     except WorkspaceError:
         return False
+
+
+def test_a_file_that_cannot_be_moved_is_retried_and_the_watcher_keeps_going(ws, watching, tmp_path, monkeypatch):
+    """Windows will not delete a workbook open in Excel; the watcher says so and tries again later."""
+    from credit_workbook.watcher import loop
+
+    real_unlink = type(ws.inbox).unlink
+    monkeypatch.setattr(loop, "RETRY_FIRST", 0.5)
+    locked = {"on": True}
+
+    def unlink(self, *a, **k):
+        if locked["on"] and self.parent == ws.inbox:
+            raise PermissionError(13, "另一个程序正在使用此文件", str(self))
+        return real_unlink(self, *a, **k)
+
+    monkeypatch.setattr(type(ws.inbox), "unlink", unlink)
+    w = watching()
+    (ws.inbox / JULY).write_bytes(ledger_bytes(tmp_path))
+    w.wait_line("正被其他程序（如 Excel）占用或无权访问，请关闭该文件")
+    assert names(ws.inbox) == [JULY] and len(audit(ws, "ingest")) == 1  # committed, waiting to be moved
+    locked["on"] = False  # Excel closed
+    wait_for(lambda: done(ws, JULY, "2026-07"), what="the retry to finish the file")
+    assert len(audit(ws, "ingest")) == 1 and runs(ws) == [("watch", "2026-07")]
+    assert any("已完成上次中断的导入" in line for line in w.about(JULY))
