@@ -155,9 +155,14 @@ def superseded_message(period: str, new: str, old_archived: str) -> str:
 
 # ---------------------------------------------------------------- files and hashes
 
+_NOT_LEDGERS = (".tmp", ".crdownload", ".part", ".partial", ".filepart", ".download")
+_SYSTEM_FILES = ("thumbs.db", "desktop.ini", ".ds_store")
+
+
 def ignored(name: str) -> bool:
-    """Office lock files, temp files and hidden files are never ledgers."""
-    return name.startswith(("~$", ".~lock.", ".")) or name.lower().endswith(".tmp")
+    """Office lock files, temp files, unfinished downloads and system files are never ledgers."""
+    lower = name.lower()
+    return name.startswith(("~$", ".~lock.", ".")) or lower.endswith(_NOT_LEDGERS) or lower in _SYSTEM_FILES
 
 
 def inbox_files(ws: Workspace) -> list[Path]:
@@ -591,28 +596,30 @@ def error_note(name: str, quarantined: str, errors: list[str], warnings: list[st
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def ingest_inbox(ws: Workspace, store: Store, policy: Policy) -> IngestReport:
-    """Everything in inbox/, oldest period first; the caller holds ``workspace_lock``."""
+def ingest_files(ws: Workspace, store: Store, policy: Policy, paths) -> IngestReport:
+    """These inbox files, oldest period first, then the finishing of any interrupted ingest.
+
+    The caller holds ``workspace_lock``. The watcher passes only the files
+    it has seen complete; ``ingest_inbox`` passes all of them.
+    """
     run = _Run(ws, store, policy)
     try:
-        for path in inbox_files(ws):
-            run.take(path)
+        for path in paths:
+            path = Path(path)
+            if not ignored(path.name) and path.is_file():
+                run.take(path)
         run.process_new()
         run.finish_interrupted()
     finally:
         run.clean_staging()
     return run.report
+
+
+def ingest_inbox(ws: Workspace, store: Store, policy: Policy) -> IngestReport:
+    """Everything in inbox/."""
+    return ingest_files(ws, store, policy, inbox_files(ws))
 
 
 def ingest_file(ws: Workspace, store: Store, policy: Policy, path: Path) -> IngestReport:
-    """One inbox file (the watcher's unit); ignored names are left alone."""
-    run = _Run(ws, store, policy)
-    path = Path(path)
-    try:
-        if not ignored(path.name) and path.is_file():
-            run.take(path)
-        run.process_new()
-        run.finish_interrupted()
-    finally:
-        run.clean_staging()
-    return run.report
+    """One inbox file; ignored names are left alone."""
+    return ingest_files(ws, store, policy, [path])

@@ -51,23 +51,10 @@ class BatchOutcome:
 
 
 def ingest_paths(ws: Workspace, store: Store, policy, paths: list[Path]) -> IngestReport:
-    """``ingest_inbox``'s steps on a chosen list of inbox files (and the finishing of interrupted ones).
+    """Only the files seen complete: ``ingest_inbox`` would also take one still being written."""
+    from credit_workbook.ingest import ingest_files
 
-    Uses the ingest's run object directly: ``ingest_inbox`` would take files
-    still being written, ``ingest_file`` one at a time would check a batch
-    of months out of period order.
-    """
-    from credit_workbook.ingest import _Run
-
-    run = _Run(ws, store, policy)
-    try:
-        for path in paths:
-            run.take(path)
-        run.process_new()
-        run.finish_interrupted()
-    finally:
-        run.clean_staging()
-    return run.report
+    return ingest_files(ws, store, policy, paths)
 
 
 def month_owed(store: Store) -> bool:

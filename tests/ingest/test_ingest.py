@@ -266,3 +266,13 @@ def test_an_empty_export_is_refused(ws):
     write_balance(ws.inbox / "空表.xlsx", "2026-07", [])
     [rejected] = ingest(ws).rejected
     assert rejected.errors == ["空表.xlsx!余额表: 文件中没有任何往来单位的账行或余额行（是否导出了空表？）"]
+
+
+def test_unfinished_downloads_and_system_files_are_never_ledgers():
+    from credit_workbook.ingest import ignored
+
+    for name in ("~$应收.xlsx", ".~lock.应收.xlsx#", "应收.xlsx.tmp", "应收.xlsx.crdownload", "应收.xlsx.part",
+                 "Thumbs.db", "desktop.ini", ".DS_Store"):
+        assert ignored(name), name
+    for name in ("应收账款明细账_202610.xlsx", "应收明细_202603.csv", "往来余额表.xls", "part.xlsx"):
+        assert not ignored(name), name
