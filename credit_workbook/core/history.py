@@ -210,11 +210,14 @@ class CounterpartyHistory:
         ``day`` is kept whole; its replay (debit on the 1st, credit on the
         last day) then drops the credit if ``day`` is earlier — the cautious side.
         """
-        return replace(
-            self,
-            movements=tuple(m for m in self.movements if m.day <= day),
-            summaries=tuple(s for s in self.summaries if s.month <= month_of(day)),
-        )
+        cache = self.__dict__.setdefault("_until", {})  # the month's evaluation asks for the same cut often
+        if day not in cache:
+            cache[day] = replace(
+                self,
+                movements=tuple(m for m in self.movements if m.day <= day),
+                summaries=tuple(s for s in self.summaries if s.month <= month_of(day)),
+            )
+        return cache[day]
 
 
 # ---------------------------------------------------------------- the exposure stream
@@ -248,7 +251,18 @@ def opening_balance(history: CounterpartyHistory) -> Decimal:
 
 
 def flows(history: CounterpartyHistory) -> tuple[Flow, ...]:
-    """The exposure's changes in day order (stable: same-day lines keep their order)."""
+    """The exposure's changes in day order (stable: same-day lines keep their order).
+
+    Kept on the (immutable) history once computed: positions, aging, evidence
+    and every check replay the same stream.
+    """
+    cached = history.__dict__.get("_flows")
+    if cached is None:
+        cached = history.__dict__["_flows"] = _flows(history)
+    return cached
+
+
+def _flows(history: CounterpartyHistory) -> tuple[Flow, ...]:
     accounts = history.exposure_accounts
     relevant = [m for m in history.movements if history.account_of(m.account) in accounts]
     detailed = {(month_of(m.day), history.account_of(m.account)) for m in relevant}
