@@ -286,10 +286,15 @@ def latest_period(store) -> str | None:
 
 
 def counterparty_names(store) -> dict[str, str]:
-    """Counterparty → the name its latest active file prints."""
+    """Counterparty → the name its latest active file prints (one query; no figures are rebuilt)."""
+    parts = " UNION ALL ".join(
+        f"SELECT f.period, f.id, {n} AS part, t.rowid AS r, t.code, t.name FROM {table} t"
+        " JOIN ledger_files f ON f.id = t.file_id WHERE f.superseded_by IS NULL AND t.name IS NOT NULL"
+        " AND t.name != ''"
+        for n, table in enumerate(("ledger_openings", "ledger_entries", "ledger_balances")))
     names: dict[str, str] = {}
-    for f in stored_figures(store):  # period order: later files overwrite
-        names.update(f.names)
+    for *_order, code, name in store.db.execute(f"SELECT * FROM ({parts}) ORDER BY period, id, part, r"):
+        names[who_of(code, name)] = name
     return names
 
 
