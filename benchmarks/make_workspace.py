@@ -23,7 +23,10 @@ would have in it at month end:
   gigabytes. Every month holds ``--lines`` entries in total and opens with the
   previous month's closing balances, so the files pass the ingest checks.
   About 2 % of the ledger's counterparties have no survey (R12) and about
-  5 % of the surveys have no ledger lines (new customers).
+  5 % of the surveys have no ledger lines (new customers). Customers pay as
+  the register allows — on delivery without credit, within the term with
+  it — except a share ``--arrears`` (default 10 %) that pays one to three
+  months late: the rows the monthly checks flag (~7 % at the defaults).
 - ``benchmark-workspace.json``: what was generated (period, counts, seed),
   read by ``run_benchmark.py``; the pipeline ignores it.
 
@@ -58,10 +61,10 @@ try:
 except ImportError:
     sys.path.insert(0, str(REPO))
 
-import xlsxwriter  # noqa: E402
+import xlsxwriter
 
-from credit_workbook.core.uscc import ALPHABET, make_uscc  # noqa: E402
-from credit_workbook.workspace import init_workspace  # noqa: E402
+from credit_workbook.core.uscc import ALPHABET, make_uscc
+from credit_workbook.workspace import init_workspace
 
 MANIFEST = "benchmark-workspace.json"
 ACCOUNT = "应收账款"
@@ -125,35 +128,35 @@ class Pattern:
 
 
 PATTERNS: tuple[Pattern, ...] = (
-    Pattern("A_credit_long", "A", 0.22, {**CLEAN, **GOOD, "prior_settlement": "赊销", "prior_limit": Decimal("500000"),
-            "annual_standard_met": "是", "requested_type": "长期", "requested_limit": Decimal("600000"),
+    Pattern("A_credit_long", "A", 0.22, {**CLEAN, **GOOD, "prior_settlement": "赊销", "prior_limit": Decimal(500000),
+            "annual_standard_met": "是", "requested_type": "长期", "requested_limit": Decimal(600000),
             "requested_term_days": 30}),
     Pattern("A_cash_temp", "A", 0.13, {**CLEAN, **GOOD, "prior_settlement": "现款现货", "annual_standard_met": "是",
-            "requested_type": "临时", "requested_limit": Decimal("300000"), "requested_term_days": 30}),
+            "requested_type": "临时", "requested_limit": Decimal(300000), "requested_term_days": 30}),
     Pattern("A_none", "A", 0.10, {**CLEAN, **GOOD, "prior_settlement": "现款现货", "annual_standard_met": "是",
             "requested_type": "无"}),
-    Pattern("B_collateral", "B", 0.14, {**CLEAN, **FAIR, "prior_settlement": "赊销", "prior_limit": Decimal("200000"),
-            "annual_standard_met": "是", "requested_type": "长期", "requested_limit": Decimal("300000"),
-            "requested_term_days": 30, "collateral_type": "抵押", "collateral_value": Decimal("800000")}),
+    Pattern("B_collateral", "B", 0.14, {**CLEAN, **FAIR, "prior_settlement": "赊销", "prior_limit": Decimal(200000),
+            "annual_standard_met": "是", "requested_type": "长期", "requested_limit": Decimal(300000),
+            "requested_term_days": 30, "collateral_type": "抵押", "collateral_value": Decimal(800000)}),
     Pattern("B_no_collateral", "B", 0.14, {**CLEAN, "operation_2y": "良好", "capital_strength": "一般",
             "solvency": "一般", "prior_settlement": "现款现货", "annual_standard_met": "否",
-            "requested_type": "临时", "requested_limit": Decimal("100000"), "requested_term_days": 15}),
+            "requested_type": "临时", "requested_limit": Decimal(100000), "requested_term_days": 15}),
     Pattern("B_missing_key_data", "B", 0.10, {**CLEAN, **GOOD, "revenue_y1": None, "net_profit_y1": None,
-            "prior_settlement": "现款现货", "requested_type": "临时", "requested_limit": Decimal("200000"),
+            "prior_settlement": "现款现货", "requested_type": "临时", "requested_limit": Decimal(200000),
             "requested_term_days": 30}),
     Pattern("C_bad_debt", "C", 0.04, {**CLEAN, **FAIR, "no_bad_debt_2y": "否", "prior_settlement": "赊销",
-            "requested_type": "长期", "requested_limit": Decimal("400000"), "requested_term_days": 60}),
+            "requested_type": "长期", "requested_limit": Decimal(400000), "requested_term_days": 60}),
     Pattern("C_disputes", "C", 0.03, {**CLEAN, **FAIR, "debt_disputes": "是", "breaks_promises": "是",
-            "prior_settlement": "赊销", "requested_type": "临时", "requested_limit": Decimal("150000"),
+            "prior_settlement": "赊销", "requested_type": "临时", "requested_limit": Decimal(150000),
             "requested_term_days": 30}),
     Pattern("C_losses", "C", 0.03, {**CLEAN, "operation_2y": "较差", "capital_strength": "不足", "solvency": "较差",
             "poor_operation": "是", "sales_decline": "是", "prior_settlement": "现款现货", "requested_type": "无"}),
     Pattern("C_freeze", "C", 0.02, {**CLEAN, **FAIR, "account_freeze_risk": "是", "prior_settlement": "预付",
             "requested_type": "无"}),
     Pattern("M_stale", "A", 0.03, {**CLEAN, **GOOD, "prior_settlement": "赊销", "annual_standard_met": "是",
-            "requested_type": "长期", "requested_limit": Decimal("500000"), "requested_term_days": 30}, stale=True),
+            "requested_type": "长期", "requested_limit": Decimal(500000), "requested_term_days": 30}, stale=True),
     Pattern("M_bank_name", "B", 0.02, {**CLEAN, **FAIR, "prior_settlement": "现款现货", "requested_type": "临时",
-            "requested_limit": Decimal("80000"), "requested_term_days": 15}, bank_name_mismatch=True),
+            "requested_limit": Decimal(80000), "requested_term_days": 15}, bank_name_mismatch=True),
 )
 SURVEY_DATE_VARIANTS = 3  # each pattern is filled with this many 填表日期, so dates vary too
 
@@ -162,7 +165,7 @@ def pattern_values(p: Pattern, surveyed_on: date) -> SimpleNamespace:
     """What ``credit_workbook.samples.build.fill_survey`` needs: values, officers, banks (placeholders inside)."""
     values = {
         "customer_code": P_CODE, "customer_name": P_NAME, "counterparty_type": "客户", "uscc": P_USCC,
-        "legal_rep": P_REP, "established_on": date(2008, 5, 18), "registered_capital": Decimal("2000"),
+        "legal_rep": P_REP, "established_on": date(2008, 5, 18), "registered_capital": Decimal(2000),
         "ownership": "有限责任公司（自然人投资或控股）", "address": "浙江省绍兴市柯桥区柯桥街道纺织路88号",
         "main_products": "化纤面料、服装", "salesperson": P_SP, "department": P_DEPT,
         "revenue_y1": Decimal("18600.00"), "revenue_y2": Decimal("17250.00"), "net_profit_y1": Decimal("980.00"),

@@ -20,8 +20,8 @@ What it does:
        columns), a cell-for-cell copy of every ledger (the highlighted
        copy), a zip-level rewrite of as many surveys as the run wrote marked
        copies of (the cheapest way to produce one), and results.json;
-3. prints a Markdown table: min/median wall time, peak RSS, run/floor ratio,
-   and the issue's targets (≤ 1.5 × floor and ≤ 1 GiB at 100,000 lines;
+3. prints a Markdown table: min/median wall time, median CPU time, peak RSS,
+   run/floor ratio, the floor's components and the issue's targets (≤ 1.5 × floor and ≤ 1 GiB at 100,000 lines;
    ≤ 2 × floor and ≤ 2 GiB at 1,000,000 lines).
 
 Wall time is measured around each child; peak RSS is the child's own
@@ -371,13 +371,13 @@ def phase_run(base: Path, work: Path, period: str) -> str:
     cmd = [sys.executable, str(HERE / "phase_times.py"), str(ws), "--period", period]
     log_path = work / "phases.log"
     with open(log_path, "wb") as out, open(work / "phases.stderr.log", "wb") as err:
-        proc = subprocess.run(cmd, stdout=out, stderr=err, cwd=work, env=child_env())
+        proc = subprocess.run(cmd, stdout=out, stderr=err, cwd=work, env=child_env(), check=False)
     if proc.returncode not in (0, 2):
         raise SystemExit(f"phase timing failed; see {work / 'phases.stderr.log'}")
     data = json.loads(log_path.read_text(encoding="utf-8").strip().splitlines()[-1])
     shutil.rmtree(ws, ignore_errors=True)
-    rows = ["| phase (function called by run_month; `inner` = part of a phase) | calls | seconds | share "
-            "| peak RSS growth |", "|---|---:|---:|---:|---:|"]
+    rows = [("| phase (function called by run_month; `inner` = part of a phase) | calls | seconds | share "
+            "| peak RSS growth |"), "|---|---:|---:|---:|---:|"]
     for p in data["phases"]:
         if p["seconds"] >= 0.05 or p.get("peak_growth_mib", 0) >= 5:
             rows.append(f"| `{p['name']}` | {p['calls']:,} | {p['seconds']:.2f} | {p['seconds'] / data['total']:.0%} "
@@ -390,7 +390,7 @@ def phase_run(base: Path, work: Path, period: str) -> str:
 def imported_from(work: Path) -> str:
     """Where the children's ``credit_workbook`` comes from (the proof that --commit measures that commit)."""
     proc = subprocess.run([sys.executable, "-c", "import credit_workbook; print(credit_workbook.__file__)"],
-                          capture_output=True, text=True, cwd=work, env=child_env())
+                          capture_output=True, text=True, cwd=work, env=child_env(), check=False)
     return proc.stdout.strip() or proc.stderr.strip()
 
 
@@ -405,26 +405,26 @@ def markdown(args, manifest: dict, gen: Measurement, run: Result, flo: Result, f
     ratio_med, ratio_min = run.median / flo.median, run.min / flo.min
     size = (f"{manifest['surveys']:,} surveys (+{manifest['ledger_only']} ledger-only), "
             f"{args.lines:,} lines × {args.months} month(s), {manifest['approved']} approved in the register")
-    ok = lambda cond: "✅" if cond else "❌"  # noqa: E731
+    ok = lambda cond: "✅" if cond else "❌"
     lines = [
         f"### {size}",
         "",
-        f"Measured {datetime.now():%Y-%m-%d %H:%M} on {platform.node() or 'this machine'}: "
+        (f"Measured {datetime.now():%Y-%m-%d %H:%M} on {platform.node() or 'this machine'}: "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}; "
         f"commit {commit} (package {package}); {args.repeat} repetition(s), period {manifest['period']}; "
         "1-minute load average "
         f"at the end of each child {min(run.loads + flo.loads):.1f}–{max(run.loads + flo.loads):.1f} "
-        "(above ~1 other work shared the cores: compare the CPU columns).",
+        "(above ~1 other work shared the cores: compare the CPU columns)."),
         "",
         "| measure | min wall | median wall | median CPU | peak RSS | run / floor (median wall) | target |",
         "|---|---:|---:|---:|---:|---:|---|",
-        f"| `credit-workbook run` | {run.min:.1f} s | {run.median:.1f} s | {run.cpu:.1f} s "
+        (f"| `credit-workbook run` | {run.min:.1f} s | {run.median:.1f} s | {run.cpu:.1f} s "
         f"| {run.peak / MIB:,.0f} MiB | **{ratio_med:.1f}×** (min/min {ratio_min:.1f}×, CPU {run.cpu / flo.cpu:.1f}×) "
-        f"| ≤ {ratio_max:g}× {ok(ratio_med <= ratio_max)}, ≤ {rss_max // MIB:,} MiB {ok(run.peak <= rss_max)} |",
-        f"| floor (calamine read + XlsxWriter write) | {flo.min:.1f} s | {flo.median:.1f} s | {flo.cpu:.1f} s "
-        f"| {flo.peak / MIB:,.0f} MiB | 1.0× | |",
-        f"| generating the workspace (once) | {gen.wall:.1f} s | | {gen.cpu:.1f} s | {gen.peak_rss / MIB:,.0f} MiB "
-        "| | |",
+        f"| ≤ {ratio_max:g}× {ok(ratio_med <= ratio_max)}, ≤ {rss_max // MIB:,} MiB {ok(run.peak <= rss_max)} |"),
+        (f"| floor (calamine read + XlsxWriter write) | {flo.min:.1f} s | {flo.median:.1f} s | {flo.cpu:.1f} s "
+        f"| {flo.peak / MIB:,.0f} MiB | 1.0× | |"),
+        (f"| generating the workspace (once) | {gen.wall:.1f} s | | {gen.cpu:.1f} s | {gen.peak_rss / MIB:,.0f} MiB "
+        "| | |"),
         "",
         "Floor components (median of the repetitions):",
         "",
