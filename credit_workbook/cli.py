@@ -99,11 +99,15 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--as-of", type=_date, dest="as_of", help="评定日期（默认：期间最后一天）")
         p.add_argument("--in-place", action="store_true",
                        help="把结果写回 surveys/ 中的原表（先备份到 .credit/backups/）；默认写入 out/YYYY-MM/ 的副本")
+    from credit_workbook.addin.command import add_addin_parser
+    from credit_workbook.export import add_export_parser
     from credit_workbook.mail.command import add_mail_parser
     from credit_workbook.watch import add_watch_parser
 
     add_mail_parser(sub)
     add_watch_parser(sub)
+    add_addin_parser(sub)
+    add_export_parser(sub)
     p = sub.add_parser("check", help="这笔发货/预付款现在可以办理吗？（退出码 0 可以，3 须凭超额审批，4 不可以）")
     p.add_argument("dir", type=Path, nargs="?", default=Path("."), help="工作目录（默认：当前目录）")
     p.add_argument("--customer", required=True, help="客户编码")
@@ -266,8 +270,20 @@ def _cmd_watch(args, out: TextIO, err: TextIO) -> int:
     return run_watch_command(args, out, err)
 
 
+def _cmd_export(args, out: TextIO, err: TextIO) -> int:
+    from credit_workbook.export import run_export_command
+
+    return run_export_command(args, out, err)
+
+
+def _cmd_addin(args, out: TextIO, err: TextIO) -> int:
+    from credit_workbook.addin.command import run_addin_command
+
+    return run_addin_command(args, out, err)
+
+
 COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "rate": _cmd_month, "run": _cmd_month, "check": _cmd_check,
-            "mail": _cmd_mail, "watch": _cmd_watch}
+            "mail": _cmd_mail, "watch": _cmd_watch, "addin": _cmd_addin, "export": _cmd_export}
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:

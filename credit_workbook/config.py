@@ -31,6 +31,7 @@ from credit_workbook.policy import (
     LimitPolicy,
     MailPolicy,
     Policy,
+    PrivacyPolicy,
 )
 
 __all__ = ["default_policy_text", "load_policy", "load_policy_text"]
@@ -355,7 +356,7 @@ class _Reader:
         if "company" in sections:
             kwargs.update(sections["company"])
         for name, cls in (("grading", GradingPolicy), ("limits", LimitPolicy), ("checks", CheckPolicy),
-                          ("ledger", LedgerPolicy), ("mail", MailPolicy)):
+                          ("ledger", LedgerPolicy), ("mail", MailPolicy), ("privacy", PrivacyPolicy)):
             if name in sections:
                 kwargs[name] = cls(**sections[name])
         return Policy(**kwargs)
@@ -627,6 +628,8 @@ _MAIL: dict[str, Converter] = {
     "recipients": _recipients,
 }
 
+_PRIVACY: dict[str, Converter] = {"mask_outgoing": _simple(_bool)}
+
 
 def _company(reader: _Reader, path: KeyPath, value: Any) -> Any:
     table = reader.table(path, value, {"name": _text(required=True)})
@@ -640,5 +643,6 @@ _TOP: dict[str, Converter] = {
     "checks": _section(_CHECKS),
     "ledger": _section(_LEDGER),
     "mail": _section(_MAIL),
+    "privacy": _section(_PRIVACY),
 }
 

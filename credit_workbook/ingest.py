@@ -45,7 +45,7 @@ from pathlib import Path
 
 from credit_workbook.core.history import add_months
 from credit_workbook.core.model import ProblemLevel
-from credit_workbook.fileio import atomic_copy, atomic_write
+from credit_workbook.fileio import atomic_copy, atomic_write, private_dir
 from credit_workbook.ledger import parse_ledger
 from credit_workbook.ledger.common import money
 from credit_workbook.ledger.history_store import (
@@ -331,7 +331,7 @@ class _Run:
         self.new.append(cand)
 
     def _snapshot(self, path: Path) -> _Candidate:
-        self.staging.mkdir(parents=True, exist_ok=True)
+        private_dir(self.staging)
         stat = path.stat()
         part = self.staging / f".{uuid.uuid4().hex}.part"
         h = hashlib.sha256()

@@ -85,6 +85,11 @@ class MailPolicy:
 
 
 @dataclass(frozen=True)
+class PrivacyPolicy:
+    mask_outgoing: bool = False  # mail attachments and CSV exports: 统一社会信用代码 / 账号 as 9133****123X
+
+
+@dataclass(frozen=True)
 class Policy:
     company: str = "示例有限公司"  # 编制单位 on every generated form
     grading: GradingPolicy = field(default_factory=GradingPolicy)
@@ -92,3 +97,4 @@ class Policy:
     checks: CheckPolicy = field(default_factory=CheckPolicy)
     ledger: LedgerPolicy = field(default_factory=LedgerPolicy)
     mail: MailPolicy = field(default_factory=MailPolicy)
+    privacy: PrivacyPolicy = field(default_factory=PrivacyPolicy)

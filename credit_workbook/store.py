@@ -128,16 +128,31 @@ MIGRATIONS: tuple[str, ...] = (
 
 
 def _who() -> str:
+    """``user@host``: a workspace on a network share is used from several machines."""
+    import socket
+
     try:
-        return getpass.getuser()
+        user = getpass.getuser()
     except Exception:  # no login name in some service contexts
-        return "unknown"
+        user = "unknown"
+    try:
+        host = socket.gethostname() or "unknown"
+    except OSError:
+        host = "unknown"
+    return f"{user}@{host}"
 
 
 class Store:
     def __init__(self, path: Path):
+        from credit_workbook.fileio import PRIVATE_DIR, open_private, private_dir, tighten
+
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path.parent)
+        tighten(self.path.parent, PRIVATE_DIR)
+        # Owner-only before SQLite opens it: SQLite gives -wal and -shm the mode of the database.
+        open_private(self.path, "ab").close()
+        for suffix in ("-wal", "-shm"):
+            tighten(self.path.with_name(self.path.name + suffix))
         self.db = sqlite3.connect(self.path, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA foreign_keys=ON")
@@ -181,12 +196,19 @@ class Store:
         self.close()
 
     # audit -----------------------------------------------------------------
+    # Who (``user@host``), when (local time with its UTC offset), what, and the files it touched —
+    # never a secret: callers pass names, paths, counts and digests, not passwords or file contents.
     def audit(self, action: str, **detail) -> None:
         self.db.execute(
             "INSERT INTO audit(at, who, action, detail) VALUES (?, ?, ?, ?)",
-            (datetime.now().isoformat(timespec="seconds"), _who(), action,
+            (datetime.now().astimezone().isoformat(timespec="seconds"), _who(), action,
              json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)),
         )
+
+    def audit_files(self, action: str, root: Path, paths: Iterable[Path], **detail) -> None:
+        """One audit row naming each file written: its path in the workspace, size and sha256."""
+        detail["files"] = [file_record(root, p) for p in paths]
+        self.audit(action, **detail)
 
     def audit_rows(self, action: str | None = None) -> list[tuple[str, str, str, dict]]:
         sql = "SELECT at, who, action, detail FROM audit"
@@ -338,6 +360,24 @@ class Store:
     def ledger_row_counts(self) -> dict[str, int]:
         return {t: self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
                 for t in ("ledger_files", *_ROW_COLUMNS)}
+
+
+def file_record(root: Path, path: Path) -> dict:
+    """What the audit log keeps of a file: where (relative to the workspace), how big, which bytes."""
+    import hashlib
+
+    path = Path(path)
+    try:
+        rel = path.relative_to(root).as_posix()
+    except ValueError:
+        rel = str(path)
+    try:
+        with open(path, "rb") as fh:
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
+            size = fh.tell()
+    except OSError:
+        return {"path": rel, "missing": True}
+    return {"path": rel, "bytes": size, "sha256": digest}
 
 
 _FILE_COLUMNS = ("id, sha256, original_name, archived_path, period, shape, accounts, file_format, encoding,"

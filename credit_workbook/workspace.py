@@ -17,6 +17,9 @@ from credit_workbook.errors import WorkspaceError
 
 CONFIG_NAME = "credit.toml"
 SUBDIRS = ("surveys", "inbox", "archive", "quarantine", "out", "templates", ".credit")
+# Written only by the product, read through it or by the credit manager: owner-only (客户信息保密).
+# surveys/, inbox/ and templates/ are where people put files, so they keep the folder's usual mode.
+PRIVATE_SUBDIRS = ("archive", "quarantine", "out", ".credit")
 SURVEY_SUFFIXES = (".xlsx", ".xlsm")
 
 
@@ -98,8 +101,14 @@ def init_workspace(root: Path) -> Workspace:
     root = Path(root)
     if root.exists() and not root.is_dir():
         raise WorkspaceError(f"{root}: 已存在同名文件，无法创建工作目录")
+    from credit_workbook.fileio import private_dir
+
+    root.mkdir(parents=True, exist_ok=True)
     for sub in SUBDIRS:
-        (root / sub).mkdir(parents=True, exist_ok=True)
+        if sub in PRIVATE_SUBDIRS:
+            private_dir(root / sub)
+        else:
+            (root / sub).mkdir(exist_ok=True)
     config = root / CONFIG_NAME
     if not config.exists():
         config.write_text(default_policy_text(), encoding="utf-8")
@@ -112,9 +121,11 @@ def init_workspace(root: Path) -> Workspace:
 @contextlib.contextmanager
 def workspace_lock(ws: Workspace):
     """One writer per workspace: run, rate --in-place, watch and ribbon write-backs take it."""
-    ws.state.mkdir(parents=True, exist_ok=True)
+    from credit_workbook.fileio import open_private, private_dir
+
+    private_dir(ws.state)
     path = ws.state / "lock"
-    fh = open(path, "a+")
+    fh = open_private(path, "a+")
     try:
         try:
             if os.name == "nt":

@@ -22,6 +22,7 @@ from credit_workbook.policy import (
     LimitPolicy,
     MailPolicy,
     Policy,
+    PrivacyPolicy,
 )
 
 DEFAULT = default_policy_text()
@@ -52,10 +53,10 @@ def test_default_file_loads_as_the_policy_defaults():
 def test_default_file_spells_out_every_parameter():
     # Equality with Policy() alone would pass on an empty file: check each key is written.
     doc = tomllib.loads(DEFAULT)
-    assert set(doc) == {"company", "grading", "limits", "checks", "ledger", "mail"}
+    assert set(doc) == {"company", "grading", "limits", "checks", "ledger", "mail", "privacy"}
     assert set(doc["company"]) == {"name"}
     for section, cls in (("grading", GradingPolicy), ("limits", LimitPolicy), ("checks", CheckPolicy),
-                         ("ledger", LedgerPolicy), ("mail", MailPolicy)):
+                         ("ledger", LedgerPolicy), ("mail", MailPolicy), ("privacy", PrivacyPolicy)):
         assert set(doc[section]) == {f.name for f in dataclasses.fields(cls)}, section
     assert set(doc["checks"]["severities"]) == set(RULE_IDS)
     assert set(doc["ledger"]["header_aliases"]) == set(DEFAULT_HEADER_ALIASES)
@@ -71,7 +72,7 @@ def test_every_key_in_the_default_file_has_a_chinese_comment():
     doc = tomllib.loads(DEFAULT)
     spans = config._line_spans(DEFAULT)
     leaves = [path for path in spans if path and not isinstance(_get(doc, path), dict)]
-    assert len(leaves) == 1 + 7 + 5 + 2 + 13 + 14 + 7 + 5
+    assert len(leaves) == 1 + 7 + 5 + 2 + 13 + 14 + 7 + 5 + 1
     for path in leaves:
         line = lines[spans[path][0] - 1]
         assert re.search(r"#.*[\u4e00-\u9fff]", line), line
@@ -315,7 +316,7 @@ def test_unknown_section():
     assert error_of("\n[checks.severity]\nR01 = []\n") == (
         "credit.toml 第2行 [checks.severity]：未知的节（是否想写 [checks.severities]？）")
     assert error_of("title = 1\n") == (
-        "credit.toml 第1行 title：未知的参数（可用的节：[company]、[grading]、[limits]、[checks]、[ledger]、[mail]）")
+        "credit.toml 第1行 title：未知的参数（可用的节：[company]、[grading]、[limits]、[checks]、[ledger]、[mail]、[privacy]）")
 
 
 def test_section_written_as_a_value():

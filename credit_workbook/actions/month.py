@@ -15,7 +15,14 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
-from credit_workbook.actions.surveys import CheckedSurvey, check_surveys, grade_summary_rows, mark_surveys
+from credit_workbook.actions.second_process import HIGHLIGHT_BYTES, Helper, Pending
+from credit_workbook.actions.surveys import (
+    CheckedSurvey,
+    grade_summary_rows,
+    mark_surveys,
+    merge_checks,
+    start_survey_check,
+)
 from credit_workbook.core.checks.r11_total_limit import check_total_limit
 from credit_workbook.core.evaluation import CounterpartyMonth, company_total, evaluate_counterparty
 from credit_workbook.errors import UserError
@@ -149,56 +156,95 @@ def month_flags(report: "MonthReport", histories: dict, register, previous: dict
 
 def highlight_period_ledgers(ws: Workspace, store, report: "MonthReport", out: Path, stamp: datetime) -> list[Path]:
     """A highlighted copy of each ledger file of the period, the rows behind every flag coloured."""
+    return start_highlights(ws, store, report, out, stamp, Helper(False)).result()
+
+
+def start_highlights(ws: Workspace, store, report: "MonthReport", out: Path, stamp: datetime,
+                     helper: Helper) -> Pending:
+    """``highlight_period_ledgers`` through ``helper``: in its worker process when the ledgers are big.
+
+    The ``.result()`` is the list of copies written; their summaries go into
+    ``report.notes`` then, so notes keep the order of the one-process run.
+    """
+    files = [(ws.root / lf.archived_path, lf.original_name) for lf in store.ledger_files(active_only=True)
+             if lf.period == report.period and lf.archived_path]
+    size = sum(path.stat().st_size for path, _ in files if path.is_file())
+    flags = [f for fl in report.flags.values() for f in fl]
+    pending = helper.call(highlight_files, files, out, flags, stamp, worth=size >= HIGHLIGHT_BYTES)
+
+    def written() -> list[Path]:
+        done = pending.result()
+        report.notes.extend(d.summary() for d in done)
+        return [d.target for d in done]
+
+    return Pending(written)
+
+
+def highlight_files(files: list[tuple[Path, str]], out: Path, flags: list, stamp: datetime) -> list:
+    """The worker's job: ``highlight_ledger`` of each (archived file, name it was dropped as)."""
     from credit_workbook.forms.ledger_highlight import highlight_ledger
 
-    flags = [f for fl in report.flags.values() for f in fl]
-    written = []
-    for lf in store.ledger_files(active_only=True):
-        if lf.period != report.period or not lf.archived_path:
-            continue
-        done = highlight_ledger(ws.root / lf.archived_path, out, flags, lf.original_name, created=stamp)
-        report.notes.append(done.summary())
-        written.append(done.target)
-    return written
+    return [highlight_ledger(path, out, flags, name, created=stamp) for path, name in files]
 
 
 def run_month(ws: Workspace, period: str | None = None, as_of: date | None = None, *, ingest: bool = True,
-              in_place: bool = False, progress=None, command: str = "run") -> MonthReport:
+              in_place: bool = False, progress=None, command: str = "run",
+              parallel: bool | None = None) -> MonthReport:
+    """``parallel``: None lets big months use a second process (``second_process``); True/False force it."""
     from credit_workbook.ingest import ingest_inbox
     from credit_workbook.ledger.history_store import latest_period
     from credit_workbook.store import Store
 
     started = datetime.now()
     policy = ws.policy()
-    with Store(ws.store_path) as store:
+    files = ws.survey_files()
+    with Helper(parallel) as helper, Store(ws.store_path) as store:
+        forms = _start_surveys(files, helper, progress)  # in the worker, beside the ingest, when many
         ingested = ingest_inbox(ws, store, policy) if ingest else None
         period, as_of = resolve_period(period, as_of, latest_period(store))
         report = MonthReport(period, as_of, ingest=ingested)
         if ingested is not None:
             report.rejected.extend(ingested.rejected_inputs())
-        histories, register, total = _evaluate(ws, store, policy, report, progress)
-        _write_outputs(ws, store, policy, report, register, total, in_place, progress,
+        histories, register, total = _evaluate(ws, store, policy, report, forms)
+        _write_outputs(ws, store, policy, report, register, total, in_place, progress, helper,
                        only_with_problems=ingest and not in_place)
-        _record(store, report, command, started, in_place)
+        _record(ws, store, report, command, started, in_place)
     return report
 
 
-def _evaluate(ws: Workspace, store, policy, report: MonthReport, progress):
+def _start_surveys(files: list[Path], helper: Helper, progress) -> Pending:
+    """The survey check, started now when a worker does it; else it runs where ``_collect_surveys`` asks."""
+    if progress is None:
+        return start_survey_check(files, helper)
+    ticks: list = []
+
+    def tick(name: str) -> None:  # the bar starts when the first form is done, as it always did
+        if not ticks:
+            ticks.append(progress.start("校验调查表", len(files)))
+        ticks[0](name)
+
+    return start_survey_check(files, helper, tick)
+
+
+def _collect_surveys(ws: Workspace, forms: Pending):
+    """The checked forms, merged in file order (waits for the worker when it has them)."""
+    return merge_checks(forms.result(), lambda p: _rel(ws, p))
+
+
+def _evaluate(ws: Workspace, store, policy, report: MonthReport, forms: Pending):
     """Surveys checked, history and register read, every counterparty evaluated and checked."""
     import hashlib
 
     from credit_workbook.forms.register_reader import read_register
     from credit_workbook.ledger.history_store import counterparty_names, load_histories
 
-    files = ws.survey_files()
-    tick = progress.start("校验调查表", len(files)) if progress else _noop
-    report.checked, rejected = check_surveys(files, lambda p: _rel(ws, p), tick)
+    names = counterparty_names(store)
+    register = read_register(ws.register)
+    report.checked, rejected = _collect_surveys(ws, forms)
     report.rejected.extend(rejected)
     surveys = {c.survey.customer_code: c for c in report.checked if c.survey}
     types = {code: c.survey.counterparty_type for code, c in surveys.items() if c.survey.counterparty_type}
     histories = load_histories(store, types)
-    names = counterparty_names(store)
-    register = read_register(ws.register)
     previous = {}
     if ws.register.is_file():
         sha = hashlib.sha256(ws.register.read_bytes()).hexdigest()
@@ -219,8 +265,12 @@ def _evaluate(ws: Workspace, store, policy, report: MonthReport, progress):
 
 
 def _write_outputs(ws: Workspace, store, policy, report: MonthReport, register, total, in_place: bool, progress,
-                   only_with_problems: bool):
-    """Marked surveys, Forms 2–4, results.json and the highlighted ledgers of out/YYYY-MM/."""
+                   helper: Helper, only_with_problems: bool):
+    """Marked surveys, Forms 2–4, results.json and the highlighted ledgers of out/YYYY-MM/.
+
+    The highlighted copies need only the flags: a worker writes them while
+    this process writes the rest, and they are collected last, as ever.
+    """
     from credit_workbook.forms.execution_review import write_execution_review
     from credit_workbook.forms.execution_rows import execution_rows
     from credit_workbook.forms.grade_summary import write_grade_summary
@@ -230,6 +280,7 @@ def _write_outputs(ws: Workspace, store, policy, report: MonthReport, register, 
     period, as_of = report.period, report.as_of
     out = ws.out_dir(period)
     stamp = datetime.combine(as_of, time(0, 0))  # output bytes depend on the inputs only
+    highlights = start_highlights(ws, store, report, out, stamp, helper)
     ratings = {cp.code: cp.rating for cp in report.counterparties if cp.rating}
     tick = progress.start("写入评定结果", len(report.checked)) if progress else _noop
     report.outputs, report.backups = mark_surveys(report.checked, ratings, out, in_place=in_place,
@@ -254,10 +305,15 @@ def _write_outputs(ws: Workspace, store, policy, report: MonthReport, register, 
     results = build_results(period, f"{as_of:%Y-%m-%d}", entries, report.rejected, total, report.total_flags)
     atomic_write(out / "results.json", dumps(results))
     report.outputs += [form2, form3, form4, out / "results.json"]
-    report.outputs += highlight_period_ledgers(ws, store, report, out, stamp)
+    report.outputs += _collect_highlights(highlights)
 
 
-def _record(store, report: MonthReport, command: str, started: datetime, in_place: bool) -> None:
+def _collect_highlights(highlights: Pending) -> list[Path]:
+    """The highlighted copies (waits for the worker when it writes them)."""
+    return highlights.result()
+
+
+def _record(ws: Workspace, store, report: MonthReport, command: str, started: datetime, in_place: bool) -> None:
     """The run, its ratings (what the next period's Form 2 compares with) and the audit rows."""
     store.record_run(
         command, report.period, f"{report.as_of:%Y-%m-%d}", started,
@@ -269,11 +325,15 @@ def _record(store, report: MonthReport, command: str, started: datetime, in_plac
         {"rated": sum(1 for cp in report.counterparties if cp.rating), "rejected": len(report.rejected),
          "in_place": in_place},
     )
-    for item in report.backups:
-        store.audit("backup", file=str(item))
-    if in_place:
-        store.audit("write_back", files=[c.path.name for c in report.checked])
-    store.audit("outputs", period=report.period, files=[p.name for p in report.outputs])
+    from credit_workbook.store import file_record
+
+    rewritten = [p for p in report.outputs if p.parent == ws.surveys]
+    with store.transaction():
+        if in_place:  # the forms as they are now, and the copy of each kept before it changed
+            store.audit_files("write_back", ws.root, rewritten, period=report.period,
+                              backups=[file_record(ws.root, b) for b in report.backups])
+        store.audit_files("outputs", ws.root, [p for p in report.outputs if p.parent != ws.surveys],
+                          period=report.period, command=command)
 
 
 def _noop(name: str) -> None:

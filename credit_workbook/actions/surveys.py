@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
 
+from credit_workbook.actions.second_process import SURVEY_FORMS, Helper, Pending
 from credit_workbook.core.model import Problem, ProblemLevel, Survey
 from credit_workbook.core.rating import Rating
 from credit_workbook.core.survey_checks import check_survey
@@ -29,32 +30,76 @@ class CheckedSurvey:
     problems: tuple[Problem, ...]
 
 
-def check_surveys(files: Iterable[Path], rel: Callable[[Path], str],
-                  tick: Callable[[str], None] = lambda name: None) -> tuple[list[CheckedSurvey], list[dict]]:
-    """Every readable form, checked; unreadable or unratable ones also listed as rejected inputs."""
+@dataclass(frozen=True)
+class FormCheck:
+    """One form read and checked on its own: what any process can do without seeing the other forms."""
+
+    path: Path
+    survey: Survey | None
+    problems: tuple[Problem, ...]
+    code_place: str | None  # where customer_code sits, for a duplicate's message
+    error: str | None = None  # the form could not be read at all
+
+
+def check_form(path: Path) -> FormCheck:
+    try:
+        raw = read_survey_fast(path) or read_survey_file(path)
+    except UserError as exc:
+        return FormCheck(path, None, (), None, str(exc))
+    check = check_survey(raw)
+    code = raw.fields.get("customer_code")
+    return FormCheck(path, check.survey, check.problems, code.place if code else None)
+
+
+def check_forms(paths: list[Path]) -> list[FormCheck]:
+    """A chunk of forms (the unit a worker process is given)."""
+    return [check_form(path) for path in paths]
+
+
+def merge_checks(forms: Iterable[FormCheck], rel: Callable[[Path], str]) -> tuple[list[CheckedSurvey], list[dict]]:
+    """Forms in file order: a customer code seen before makes the later form unratable, as before."""
     checked: list[CheckedSurvey] = []
     rejected: list[dict] = []
     seen: dict[str, Path] = {}
-    for path in files:
-        tick(path.name)
-        try:
-            raw = read_survey_fast(path) or read_survey_file(path)
-        except UserError as exc:
-            rejected.append({"file": rel(path), "errors": [str(exc)]})
+    for form in forms:
+        if form.error is not None:
+            rejected.append({"file": rel(form.path), "errors": [form.error]})
             continue
-        check = check_survey(raw)
-        survey, problems = check.survey, check.problems
+        survey, problems = form.survey, form.problems
         if survey is not None and survey.customer_code in seen:
-            dup = Problem(ProblemLevel.ERROR, "customer_code", raw.fields["customer_code"].place,
+            dup = Problem(ProblemLevel.ERROR, "customer_code", form.code_place,
                           f"客户编码“{survey.customer_code}”与 {seen[survey.customer_code].name} 重复，本表未评定")
             problems, survey = problems + (dup,), None
         if survey is None:
-            rejected.append({"file": rel(path),
+            rejected.append({"file": rel(form.path),
                              "errors": [p.render() for p in problems if p.level is ProblemLevel.ERROR]})
         else:
-            seen[survey.customer_code] = path
-        checked.append(CheckedSurvey(path, survey, problems))
+            seen[survey.customer_code] = form.path
+        checked.append(CheckedSurvey(form.path, survey, problems))
     return checked, rejected
+
+
+def check_surveys(files: Iterable[Path], rel: Callable[[Path], str],
+                  tick: Callable[[str], None] = lambda name: None) -> tuple[list[CheckedSurvey], list[dict]]:
+    """Every readable form, checked; unreadable or unratable ones also listed as rejected inputs."""
+    def each():
+        for path in files:
+            tick(path.name)
+            yield check_form(path)
+
+    return merge_checks(each(), rel)
+
+
+def start_survey_check(files: list[Path], helper: Helper, tick: Callable[[str], None] = lambda name: None) -> Pending:
+    """``check_forms`` over every form, in the helper's worker process when there are many.
+
+    Its ``.result()`` are the ``FormCheck``s in file order, for ``merge_checks``.
+    """
+    return helper.map_chunks(check_forms, files, tick, _name, worth=len(files) >= SURVEY_FORMS)
+
+
+def _name(path: Path) -> str:
+    return path.name
 
 
 def result_cells(rating: Rating | None, problems: tuple[Problem, ...]) -> ResultCells:

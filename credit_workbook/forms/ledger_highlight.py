@@ -60,6 +60,7 @@ from credit_workbook.forms.xlsx_stream import (
 )
 from credit_workbook.ledger.read_raw import _guard_zip, sniff_format
 from credit_workbook.policy import CheckPolicy
+from credit_workbook.textsafe import XLSXWRITER_OPTIONS, set_text
 
 __all__ = ["FILLS", "LEGEND_SHEET", "RULES", "HighlightReport", "MarkedRow", "highlight_ledger",
            "highlighted_name"]
@@ -467,9 +468,7 @@ def _openpyxl_sheet(wb, sheet: AddedSheet) -> str:
                 continue
             cell = ws.cell(r, c)
             if value is not None:
-                cell.value = value
-                if isinstance(value, str):
-                    cell.data_type = "s"  # never a formula, whatever the text starts with
+                set_text(cell, value)  # never a formula, whatever the text starts with
             if style:
                 font, fill, align, fmt = looks[style]
                 cell.font, cell.alignment, cell.number_format = font, align, fmt
@@ -515,9 +514,7 @@ def _table_copy(source: Path, display_name: str, flags: Sequence[Flag], created:
     # a big CSV would cost XlsxWriter ~2 KiB per row in memory; row by row it costs nothing (merges need memory)
     streaming = any(len(rows) > STREAM_ROWS for _, rows, _ in tables) and not any(m for _, _, m in tables)
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": not streaming, "constant_memory": streaming,
-                                   "strings_to_formulas": False, "strings_to_numbers": False,
-                                   "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(buf, {"in_memory": not streaming, "constant_memory": streaming, **XLSXWRITER_OPTIONS})
     wb.set_properties({"title": f"{display_name}（标注副本）", "author": MARK_AUTHOR, "created": created})
     formats: dict[tuple[str, str | None], object] = {}
 

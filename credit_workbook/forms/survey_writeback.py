@@ -18,6 +18,7 @@ from credit_workbook.core.model import Problem, ProblemLevel
 from credit_workbook.errors import UserError, WorkbookOpenError
 from credit_workbook.fileio import atomic_copy, atomic_write, workbook_bytes
 from credit_workbook.forms.names import defined_cells
+from credit_workbook.textsafe import set_text, xml_text
 
 MARK_AUTHOR = "信用管理工具"
 MARK_TOKEN = "credit_workbook"
@@ -97,7 +98,7 @@ def clear_marks(wb) -> None:
 def _set_comment(cell, text: str, author: str) -> None:
     from openpyxl.comments import Comment
 
-    comment = Comment(text, author)
+    comment = Comment(xml_text(text), author)
     comment.width, comment.height = 320, 140
     cell.comment = comment
 
@@ -141,10 +142,7 @@ def apply_marks(wb, problems: tuple[Problem, ...], results: ResultCells) -> None
         ref = cells.get(name)
         if ref is None or ref.sheet not in wb.sheetnames:
             continue
-        cell = wb[ref.sheet][ref.coord]
-        cell.value = value
-        if isinstance(value, str):
-            cell.data_type = "s"  # never a formula, whatever the text starts with
+        set_text(wb[ref.sheet][ref.coord], value)  # never a formula, whatever the text starts with
 
 
 def write_marks(source: Path, target: Path, problems: tuple[Problem, ...], results: ResultCells,

@@ -22,6 +22,8 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from credit_workbook.textsafe import XLSXWRITER_OPTIONS
+
 BODY_FONT = "SimSun"  # 宋体: what Chinese finance forms are printed in
 GRID = "#808080"
 FILL_HEADER = "#D9D9D9"
@@ -54,12 +56,7 @@ def new_workbook(path: Path | str, created: datetime, *, title: str, company: st
     ``in_memory`` makes XlsxWriter stamp every zip member 1980-01-01 (no temp
     files with their own mtimes); ``created`` fixes docProps/core.xml.
     """
-    wb = xlsxwriter.Workbook(str(path), {
-        "strings_to_formulas": False,
-        "strings_to_urls": False,
-        "strings_to_numbers": False,
-        "in_memory": True,
-    })
+    wb = xlsxwriter.Workbook(str(path), {**XLSXWRITER_OPTIONS, "in_memory": True})
     set_fixed_properties(wb, created, title=title, company=company)
     return wb
 

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
+from credit_workbook.privacy import ACCOUNT, USCC
+
 RED, YELLOW, BLUE = "红", "黄", "蓝"
 SEVERITY_RANK = {RED: 0, YELLOW: 1, BLUE: 2}
 GRADES = ("A", "B", "C")
@@ -38,10 +40,6 @@ FORM_PATTERNS = (FORM2, FORM3, FORM4)  # the attachments, in this order (as writ
 
 CENT = Decimal("0.01")
 _PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
-# GB 32100 shape: 2 code chars, 6-digit 区划码, 10 more; lookarounds because \b
-# does not separate Chinese characters from digits.
-_USCC = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Z])")
-_ACCOUNT = re.compile(r"(?<!\d)(?:\d{12,}|\d{4}(?: \d{4}){2,}(?: \d{1,4})?)(?!\d)")
 # "…。第三十二条：…" / "…；第三十四条：…" — the citation tail of a flag message (the article is shown apart)
 _CITATION_TAIL = re.compile(r"[。；;]\s*第[一二三四五六七八九十百零〇]+条[：:（(、]")
 _CITATION_PAREN = re.compile(r"（第[一二三四五六七八九十百零〇]+条[^（）]*）")
@@ -53,9 +51,10 @@ class DigestError(Exception):
 
 
 def redact(text: str) -> str:
-    """Mask anything shaped like a 统一社会信用代码 or a bank account number."""
-    text = _USCC.sub("［统一社会信用代码已隐去］", text)
-    return _ACCOUNT.sub("［账号已隐去］", text)
+    """Remove anything shaped like a 统一社会信用代码 or a bank account number (the shapes of
+    ``credit_workbook.privacy``); the body needs neither, so it drops them whole, masked or not."""
+    text = USCC.sub("［统一社会信用代码已隐去］", text)
+    return ACCOUNT.sub("［账号已隐去］", text)
 
 
 def _clauses(text: str) -> list[str]:

@@ -8,8 +8,11 @@ under several roles receives one message only — the first of
 ``ROLE_ORDER`` it appears in, 营销部经理 first so the fuller message wins —
 and that message's greeting names every role its readers hold.
 
-Attachments are Forms 2, 3 and 4 exactly as written to out/ (never the
-highlighted ledger copies, never results.json). Their Chinese names are
+Attachments are Forms 2, 3 and 4 as written to out/ (never the
+highlighted ledger copies, never results.json); with ``[privacy]
+mask_outgoing`` every 统一社会信用代码 and account number in their text is
+masked (``credit_workbook.privacy``) — the forms carry no such column, so
+this only catches one typed into a name or a note. Their Chinese names are
 written twice, the way Thunderbird does it: RFC 2231 ``filename*=utf-8''…``
 on Content-Disposition (the standard, on one line: the email package would
 otherwise split it into ``filename*0*``/``filename*1*`` continuations that
@@ -131,7 +134,7 @@ def body_context(roles: tuple[str, ...], company: str, digest: MonthDigest, atta
 
 
 def build_message(*, audience: Audience, sender: str, company: str, digest: MonthDigest, out_dir: Path,
-                  now: datetime) -> RoleMessage:
+                  now: datetime, mask: bool = False) -> RoleMessage:
     """One role's message: headers, plain text + HTML alternatives, the three forms attached."""
     from credit_workbook.mail.render import render_html, render_text
 
@@ -153,7 +156,12 @@ def build_message(*, audience: Audience, sender: str, company: str, digest: Mont
     msg.set_content(render_text(context), subtype="plain", charset="utf-8")
     msg.add_alternative(render_html(context), subtype="html", charset="utf-8")
     for path in forms:
-        _attach(msg, path.name, path.read_bytes())
+        data = path.read_bytes()
+        if mask:
+            from credit_workbook.privacy import mask_xlsx
+
+            data = mask_xlsx(data)
+        _attach(msg, path.name, data)
     return RoleMessage(audience.role, tuple(_bare(a) for a in audience.addresses), msg)
 
 

@@ -120,7 +120,7 @@ def send_month_mail(ws: Workspace, period: str | None = None, policy: Policy | N
         digest = load_digest(out, period)
         stamp = now or datetime.now().astimezone()
         messages = [build_message(audience=a, sender=mail.sender, company=policy.company, digest=digest,
-                                  out_dir=out, now=stamp) for a in groups]
+                                  out_dir=out, now=stamp, mask=policy.privacy.mask_outgoing) for a in groups]
     except (MailConfigError, DigestError, MessageError) as exc:
         return _fail(ws, result, CONFIG, str(exc), everyone)
     except Exception as exc:  # noqa: BLE001 — a bad credit.toml (ConfigError) or a fault of ours
@@ -136,7 +136,7 @@ def send_month_mail(ws: Workspace, period: str | None = None, policy: Policy | N
             result.deliveries = _transmit(settings, parseaddr(mail.sender)[1], messages, sleep)
     except Exception as exc:  # noqa: BLE001 — e.g. out/ not writable for the dry run
         return _fail(ws, result, FAULT, f"内部错误：{type(exc).__name__}: {exc}", everyone)
-    _audit_deliveries(ws, result, _sha256(out / "results.json"))
+    _audit_deliveries(ws, result, _sha256(out / "results.json"), policy.privacy.mask_outgoing)
     return result
 
 
@@ -203,11 +203,11 @@ def _fail(ws: Workspace, result: MailResult, kind: str, text: str, everyone: tup
     return result
 
 
-def _audit_deliveries(ws: Workspace, result: MailResult, results_sha256: str | None) -> None:
+def _audit_deliveries(ws: Workspace, result: MailResult, results_sha256: str | None, masked: bool) -> None:
     rows = []
     for d in result.deliveries:
         base = {"period": result.period, "role": d.role, "recipients": list(d.recipients), "subject": d.subject,
-                "message_id": d.message_id, "results_sha256": results_sha256}
+                "message_id": d.message_id, "results_sha256": results_sha256, "masked": masked}
         if d.eml is not None:
             rows.append(("mail_dry_run", {**base, "file": str(d.eml), "attachments": list(d.attachments)}))
         elif d.ok:

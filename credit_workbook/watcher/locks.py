@@ -24,6 +24,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from credit_workbook.errors import WorkspaceError
+from credit_workbook.fileio import open_private, private_dir
 from credit_workbook.workspace import Workspace, workspace_lock
 
 LOCK_NAME = "watch.lock"
@@ -49,9 +50,9 @@ def _try_lock(fh) -> bool:
 @contextlib.contextmanager
 def watcher_lock(ws: Workspace):
     """One watcher per workspace for as long as it runs; the OS drops the lock when the process dies."""
-    ws.state.mkdir(parents=True, exist_ok=True)
+    private_dir(ws.state)
     pid_file = ws.state / PID_NAME
-    fh = open(ws.state / LOCK_NAME, "a+")
+    fh = open_private(ws.state / LOCK_NAME, "a+")
     try:
         if not _try_lock(fh):
             try:
@@ -62,8 +63,8 @@ def watcher_lock(ws: Workspace):
                 f"{ws.root}: 已有另一个 watch 正在监视该工作目录{f'（{holder}）' if holder else ''}；"
                 "同一工作目录只能运行一个 watch，请先停止它（或不要同时使用计划任务的 --once）")
         try:
-            pid_file.write_text(f"进程 {os.getpid()}，主机 {socket.gethostname()}，"
-                                f"{datetime.now():%Y-%m-%d %H:%M:%S} 启动", encoding="utf-8")
+            with open_private(pid_file, "w", encoding="utf-8") as pid:
+                pid.write(f"进程 {os.getpid()}，主机 {socket.gethostname()}，{datetime.now():%Y-%m-%d %H:%M:%S} 启动")
         except OSError:
             pass
         try:

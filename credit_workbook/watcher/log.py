@@ -15,6 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from credit_workbook.fileio import open_private, private_dir
+
 LOG_NAME = "watch.log"
 MAX_BYTES = 5 << 20
 
@@ -35,7 +37,7 @@ class WatchLog:
                     pass
             try:
                 self._rotate()
-                with open(self.path, "a", encoding="utf-8") as fh:
+                with open_private(self.path, "a", encoding="utf-8") as fh:  # names customers: owner-only
                     fh.write(line + "\n")
             except OSError:
                 pass  # a full disk shows elsewhere; the stream already has the line
@@ -45,6 +47,6 @@ class WatchLog:
             if self.path.stat().st_size < MAX_BYTES:
                 return
         except FileNotFoundError:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(self.path.parent)
             return
         os.replace(self.path, self.path.with_name(self.path.name + ".1"))

@@ -1,0 +1,170 @@
+"""The ribbon's buttons: one entry per button, each a function over the workbook port.
+
+``press(port, ws)`` is the main button's work on any port; Excel reaches it
+through ``main_button`` (the live book via xlwings), the CLI through
+``press_file`` (``credit-workbook button FILE``), so both run the same code.
+
+A button never shows a traceback: a user's mistake (``UserError``) is said
+as it is, anything else as a short Chinese message pointing to the log, and
+the traceback goes to the log (``ribbon.home``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from credit_workbook.errors import UserError
+from credit_workbook.ribbon.outcome import Outcome
+
+TITLE = "信用管理"
+
+
+def _actions():
+    from credit_workbook.ribbon import ledger, register, review, shipment, survey
+    from credit_workbook.ribbon.recognise import LEDGER, REGISTER, REVIEW, SHIPMENT, SURVEY
+
+    return {SURVEY: survey.rate_survey, REGISTER: register.recompute_register, LEDGER: ledger.check_ledger,
+            REVIEW: review.refresh_review, SHIPMENT: shipment.check_requests}
+
+
+def press(port, ws) -> Outcome:
+    """Recognise the workbook, run its action under the workspace lock, make the writes durable."""
+    from credit_workbook.ribbon.recognise import UNKNOWN_HELP, recognise
+    from credit_workbook.workspace import workspace_lock
+
+    found = recognise(port, ws.policy().ledger.header_aliases)
+    if found is None:
+        outcome = Outcome(None, f"{port.name}：未识别的工作簿", UNKNOWN_HELP.splitlines(), exit_code=2)
+        port.status(outcome.summary)
+        return outcome
+    port.status(f"正在处理{found.kind}：{port.name}……")
+    with workspace_lock(ws):
+        outcome = _actions()[found.kind](port, ws, found)
+        outcome.backups += port.finish()
+        _audit(ws, port, outcome)
+    port.status(outcome.summary)
+    return outcome
+
+
+def _audit(ws, port, outcome: Outcome) -> None:
+    """Write-backs into a user's workbook are audited like ``rate --in-place``; a ledger check writes nothing."""
+    from credit_workbook.ribbon.recognise import LEDGER
+
+    if outcome.kind == LEDGER or not (outcome.backups or port.live or outcome.written):
+        return
+    from credit_workbook.store import Store
+
+    with Store(ws.store_path) as store:
+        store.audit("ribbon", kind=outcome.kind, file=port.name, live=port.live,
+                    backups=[str(p) for p in outcome.backups], written=[str(p) for p in outcome.written])
+
+
+def press_file(path: Path, workspace: Path | None = None) -> Outcome:
+    """The main button's action on a file (the CLI's ``button``)."""
+    from credit_workbook.port.file import FileBook
+    from credit_workbook.ribbon.home import find_workspace
+
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"{path}: 文件不存在")
+    ws = find_workspace(path, workspace)
+    return press(FileBook(path, backup_dir=ws.backups), ws)
+
+
+# ---------------------------------------------------------------- Excel
+
+
+def _live(work, book=None) -> Outcome | None:
+    """Run ``work(port, ws)`` on the calling book; every failure becomes a message, every traceback a log entry."""
+    from credit_workbook.ribbon.home import find_workspace, log
+
+    port = ws = None
+    try:
+        if book is None:
+            import xlwings as xw
+
+            book = xw.Book.caller()
+        from credit_workbook.port.excel import ExcelBook
+
+        port = ExcelBook(book)
+        ws = find_workspace(port.path)
+        outcome = work(port, ws)
+        log(ws, f"{port.name}: {outcome.summary}")
+        port.alert(outcome.message(), title=TITLE)
+        return outcome
+    except UserError as exc:
+        log(ws, f"{getattr(port, 'name', '?')}: {exc}")
+        _say(port, book, str(exc))
+    except Exception as exc:  # a fault of ours: a short message, the traceback in the log
+        path = log(ws, f"{getattr(port, 'name', '?')}: 内部错误", exc)
+        _say(port, book, f"内部错误：{type(exc).__name__}: {exc}\n详细信息已记录在 {path}")
+    return None
+
+
+def _say(port, book, text: str) -> None:
+    try:
+        if port is not None:
+            port.status(text.splitlines()[0])
+            port.alert(text, title=TITLE)
+        elif book is not None:
+            book.app.alert(text, title=TITLE)
+    except Exception:  # Excel itself is gone: the log has it
+        pass
+
+
+def main_button(book=None) -> Outcome | None:
+    """信用管理 › 检查并评定: whatever the active workbook is, do what it needs."""
+    return _live(press, book)
+
+
+def clear_marks_button(book=None) -> Outcome | None:
+    """信用管理 › 清除标注: remove the tool's colours and notes from the active workbook."""
+
+    def work(port, ws) -> Outcome:
+        count = port.clear_marks()
+        port.finish()
+        return Outcome(None, f"{port.name}：已清除 {count} 处标注" if count else f"{port.name}：没有本工具的标注")
+
+    return _live(work, book)
+
+
+def open_workspace_button(book=None, opener=None) -> Outcome | None:
+    """信用管理 › 打开工作目录: the folder of the active workbook's workspace in Explorer."""
+
+    def work(port, ws) -> Outcome:
+        (opener or _open_folder)(ws.root)
+        return Outcome(None, f"已打开工作目录 {ws.root}", written=[])
+
+    return _live(work, book)
+
+
+def month_summaries_button(book=None) -> Outcome | None:
+    """信用管理 › 生成本月汇总: ``rate`` for the latest month (Forms 2–4, results.json) from the ribbon."""
+
+    def work(port, ws) -> Outcome:
+        from credit_workbook.actions.month import run_month
+        from credit_workbook.workspace import workspace_lock
+
+        port.status("正在生成本月汇总表……")
+        with workspace_lock(ws):
+            report = run_month(ws, ingest=False, command="rate")
+        made = [p for p in report.outputs if p.parent.name == report.period]
+        outcome = Outcome(None, f"已生成 {report.period} 的汇总表（评定日期 {report.as_of:%Y-%m-%d}），"
+                                f"在 {ws.out_dir(report.period)}",
+                          [f"未采用：{r['file']}" for r in report.rejected], exit_code=report.exit_code,
+                          written=made)
+        port.status(outcome.summary)
+        return outcome
+
+    return _live(work, book)
+
+
+def _open_folder(folder: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    if os.name == "nt":
+        os.startfile(folder)  # noqa: S606 - Explorer on the user's own folder
+    else:
+        subprocess.Popen(["open" if sys.platform == "darwin" else "xdg-open", str(folder)])
