@@ -102,10 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
     from credit_workbook.addin.command import add_addin_parser
     from credit_workbook.export import add_export_parser
     from credit_workbook.mail.command import add_mail_parser
+    from credit_workbook.ribbon.command import add_button_parser
     from credit_workbook.watch import add_watch_parser
 
     add_mail_parser(sub)
     add_watch_parser(sub)
+    add_button_parser(sub)
     add_addin_parser(sub)
     add_export_parser(sub)
     p = sub.add_parser("check", help="这笔发货/预付款现在可以办理吗？（退出码 0 可以，3 须凭超额审批，4 不可以）")
@@ -282,8 +284,15 @@ def _cmd_addin(args, out: TextIO, err: TextIO) -> int:
     return run_addin_command(args, out, err)
 
 
+def _cmd_button(args, out: TextIO, err: TextIO) -> int:
+    from credit_workbook.ribbon.command import run_button_command
+
+    return run_button_command(args, out, err)
+
+
 COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "rate": _cmd_month, "run": _cmd_month, "check": _cmd_check,
-            "mail": _cmd_mail, "watch": _cmd_watch, "addin": _cmd_addin, "export": _cmd_export}
+            "mail": _cmd_mail, "watch": _cmd_watch, "addin": _cmd_addin, "export": _cmd_export,
+            "button": _cmd_button}
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:

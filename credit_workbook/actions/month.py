@@ -329,9 +329,11 @@ def _record(ws: Workspace, store, report: MonthReport, command: str, started: da
 
     rewritten = [p for p in report.outputs if p.parent == ws.surveys]
     with store.transaction():
-        if in_place:  # the forms as they are now, and the copy of each kept before it changed
+        for item in report.backups:  # the copy of each form kept before it changed
+            store.audit("backup", **file_record(ws.root, item))
+        if in_place:  # the forms as they are now
             store.audit_files("write_back", ws.root, rewritten, period=report.period,
-                              backups=[file_record(ws.root, b) for b in report.backups])
+                              backups=[_rel(ws, b) for b in report.backups])
         store.audit_files("outputs", ws.root, [p for p in report.outputs if p.parent != ws.surveys],
                           period=report.period, command=command)
 

@@ -142,7 +142,7 @@ def _xml_text(value: str) -> bytes:
 
 _SI = re.compile(rb"<si>.*?</si>", re.DOTALL)
 _ROW = re.compile(rb'<row r="(\d+)"[^>]*>(.*?)</row>', re.DOTALL)
-_CELL_A = re.compile(rb'<c r="A\d+" s="(\d+)" t="s"><v>(\d+)</v></c>')
+_CELL_A = re.compile(rb'<c r="A\d+" s="\d+" t="s"><v>(\d+)</v></c>')
 
 
 def configure_sheet(sheet: bytes, strings: bytes) -> tuple[bytes, bytes]:
@@ -162,7 +162,7 @@ def configure_sheet(sheet: bytes, strings: bytes) -> tuple[bytes, bytes]:
     for number, m in rows.items():
         a = _CELL_A.search(m.group(2))
         if a:
-            keys[table[int(a.group(2))]] = number
+            keys[table[int(a.group(1))]] = number
     new_rows: dict[int, bytes] = {}
     next_row = max(keys.values()) + 1
     for key, value in CONF:
@@ -191,8 +191,8 @@ def configure_sheet(sheet: bytes, strings: bytes) -> tuple[bytes, bytes]:
             later = min(n for n in rows if n > number)  # the template's styled A13 stays last
             out = _replace_once(out, rows[later].group(0), xml + rows[later].group(0), "sheet1.xml")
     if added:
-        count = len(table)
-        strings = re.sub(rb'count="\d+" uniqueCount="\d+"', b'count="%d" uniqueCount="%d"' % (count, count),
+        uses = len(re.findall(rb'<c [^>]*t="s"', out))  # count = references, uniqueCount = entries
+        strings = re.sub(rb'count="\d+" uniqueCount="\d+"', b'count="%d" uniqueCount="%d"' % (uses, len(table)),
                          strings, count=1)
         extra = b"".join(b"<si><t>%s</t></si>" % _xml_text(text) for text in added)
         strings = _replace_once(strings, b"</sst>", extra + b"</sst>", "sharedStrings.xml")

@@ -8,9 +8,9 @@ derives that venv from the same constant, creates it when missing
 (``py -3.11 -m venv`` + ``pip install <source>[excel]``), checks it can import
 credit_workbook and the pinned xlwings, and copies the add-in.
 
-Platform, environment variables and the process runner are parameters, so
-the Windows logic runs in tests on any machine against real folders and a
-real interpreter.
+Platform, environment variables and the Python launcher are parameters, so
+the Windows logic runs in tests on any machine against real folders and
+real interpreters.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -35,9 +35,6 @@ LAUNCHER = ("py", "-3.11")
 CHECK = ("import credit_workbook, xlwings; "
          "print(credit_workbook.__version__, xlwings.__version__, credit_workbook.__file__)")
 EXIT_OK = 0
-
-Runner = Callable[..., subprocess.CompletedProcess]
-
 
 @dataclass(frozen=True)
 class Layout:
@@ -72,14 +69,15 @@ class VenvStatus:
     detail: str  # Chinese, for the report
 
 
-def check_venv(layout: Layout, run: Runner = subprocess.run) -> VenvStatus:
+def check_venv(layout: Layout) -> VenvStatus:
     """Does the interpreter the add-in calls import credit_workbook and the pinned xlwings?"""
     if not layout.pythonw.is_file():
         return VenvStatus(False, f"没有找到 {layout.pythonw}")
     if not layout.python.is_file():
         return VenvStatus(False, f"没有找到 {layout.python}")
     # -I: not the current folder (a checkout there would pass for the venv's package), no PYTHON* variables
-    proc = run([str(layout.python), "-I", "-c", CHECK], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([str(layout.python), "-I", "-c", CHECK], capture_output=True, text=True, timeout=120,
+                          check=False)
     if proc.returncode != 0:
         last = (proc.stderr.strip().splitlines() or ["（无输出）"])[-1]
         return VenvStatus(False, f"{layout.python} 无法导入 credit_workbook 或 xlwings：{last}")
@@ -112,8 +110,7 @@ WINDOWS_STEPS = (
 
 
 def install(out: TextIO, *, platform: str = sys.platform, environ: Mapping[str, str] = os.environ,
-            source: str | None = None, dry_run: bool = False, launcher: Sequence[str] = LAUNCHER,
-            run: Runner = subprocess.run) -> int:
+            source: str | None = None, dry_run: bool = False, launcher: Sequence[str] = LAUNCHER) -> int:
     """Make the user's Excel ready; progress goes to ``out``, failures raise ``UserError`` (exit 2)."""
     if platform != "win32":
         raise UserError(
@@ -124,7 +121,7 @@ def install(out: TextIO, *, platform: str = sys.platform, environ: Mapping[str, 
     layout = windows_layout(environ)
     will = "（演练，未执行）" if dry_run else ""
 
-    status = check_venv(layout, run)
+    status = check_venv(layout)
     print(f"Python 环境 {layout.venv}：{'可用，' + status.detail if status.ok else status.detail}", file=out)
     if source is None and not status.ok:
         raise UserError("加载项调用的 Python 环境不可用。请用 --source 指定 credit_workbook 的 wheel 文件或源码目录，"
@@ -136,7 +133,7 @@ def install(out: TextIO, *, platform: str = sys.platform, environ: Mapping[str, 
             if dry_run:
                 continue
             try:
-                proc = run(argv, capture_output=True, text=True, timeout=1800)
+                proc = subprocess.run(argv, capture_output=True, text=True, timeout=1800, check=False)
             except FileNotFoundError:
                 raise UserError(f"找不到 {argv[0]}：请先为该用户安装 Python 3.11"
                                 "（python.org 安装程序，勾选“py launcher”）") from None
@@ -144,7 +141,7 @@ def install(out: TextIO, *, platform: str = sys.platform, environ: Mapping[str, 
                 raise UserError(f"命令失败（退出码 {proc.returncode}）：{_show(argv)}\n"
                                 f"{(proc.stderr or proc.stdout).strip()}")
         if not dry_run:
-            status = check_venv(layout, run)
+            status = check_venv(layout)
             if not status.ok:
                 raise UserError(f"安装后检查仍不通过：{status.detail}")
             print(f"Python 环境已就绪：{status.detail}", file=out)

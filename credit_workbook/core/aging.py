@@ -110,7 +110,16 @@ class Episode:
 
 def age(history: CounterpartyHistory, as_of: date, term_days: int) -> Aging:
     """The open items at the end of ``as_of``, bucketed by days overdue on that day."""
+    return _aging(_replay(history, term_days, as_of), as_of)
+
+
+def age_and_episodes(history: CounterpartyHistory, as_of: date, term_days: int) -> tuple[Aging, list[Episode]]:
+    """``age`` and ``overdue_episodes`` at ``as_of`` from one replay: the month's evaluation needs both."""
     book = _replay(history, term_days, as_of)
+    return _aging(book, as_of), _episodes(book, as_of)
+
+
+def _aging(book: _Book, as_of: date) -> Aging:
     totals = {key: ZERO for key in BUCKET_KEYS}
     items = []
     worst = 0
@@ -169,23 +178,27 @@ def overdue_at_day_starts(history: CounterpartyHistory, term_days: int,
 
 def overdue_episodes(history: CounterpartyHistory, term_days: int, until: date) -> list[Episode]:
     """Every item posted up to ``until``, with how long it stayed overdue (items cancelled by red ink omitted)."""
-    book = _replay(history, term_days, until)
+    return _episodes(_replay(history, term_days, until), until)
+
+
+def _episodes(book: _Book, until: date) -> list[Episode]:
     out = []
     for item in book.items:
         if item.amount == 0:
             continue
-        if item.open > 0:
-            item.touch(until)
-        end = item.settled_on if item.open == 0 else until
+        if item.open > 0:  # still open at ``until``: what it owes then counts as overdue if it is
+            end, settled = until, None
+            peak = max(item.overdue_peak, item.open) if until > item.due else item.overdue_peak
+        else:
+            end, settled, peak = item.settled_on, item.settled_on, item.overdue_peak
         days = max(item.worst_days, (end - item.due).days, 0)
-        out.append(Episode(item.day, item.due, item.settled_on if item.open == 0 else None, days,
-                           item.amount, item.ref, item.overdue_peak))
+        out.append(Episode(item.day, item.due, settled, days, item.amount, item.ref, peak))
     return out
 
 
 # ---------------------------------------------------------------- the replay
 
-@dataclass
+@dataclass(slots=True)
 class _Item:
     seq: int
     day: date

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from credit_workbook.core.aging import Aging, age
+from credit_workbook.core.aging import Aging, age, age_and_episodes, overdue_episodes
 from credit_workbook.core.evidence import build_evidence
 from credit_workbook.core.history import CounterpartyHistory, month_of
 from credit_workbook.core.model import LedgerEvidence, Problem, Survey
@@ -61,11 +61,19 @@ def evaluate_counterparty(code: str, survey: Survey | None, problems: tuple[Prob
                           history: CounterpartyHistory | None, approved, policy: Policy,
                           period: str, as_of: date, name: str = "") -> CounterpartyMonth:
     term = approved_term(approved)
-    evidence = build_evidence(history, as_of, policy.grading, term) if history else None
-    position = aging = None
-    if history is not None and period >= history.start_month:
-        position = month_positions(history.until(as_of), period)
-        aging = age(history, as_of, term)
+    evidence = position = aging = None
+    if history is not None:
+        cut = history.until(as_of)
+        if cut is history:  # nothing after as_of (the usual month end): one FIFO replay serves both
+            aging, episodes = age_and_episodes(history, as_of, term)
+        else:
+            aging, episodes = None, overdue_episodes(cut, term, as_of)
+        evidence = build_evidence(history, as_of, policy.grading, term, episodes)
+        if period >= history.start_month:
+            position = month_positions(cut, period)
+            aging = aging or age(history, as_of, term)
+        else:
+            aging = None
     rating = None
     if survey is not None:
         limit = approved.limit if approved is not None and approved.credit_type not in (None, "无") else None

@@ -32,8 +32,12 @@ ANNUAL_MONTHS = 12  # 第十五条(6): 年度回款 is a 12-month figure, whatev
 
 
 def build_evidence(history: CounterpartyHistory, as_of: date, policy: GradingPolicy,
-                   term_days: int) -> LedgerEvidence:
-    """The ledger's testimony at ``as_of``; ``term_days`` is the approved term (0 without credit)."""
+                   term_days: int, episodes: list[Episode] | None = None) -> LedgerEvidence:
+    """The ledger's testimony at ``as_of``; ``term_days`` is the approved term (0 without credit).
+
+    ``episodes``: ``overdue_episodes(history.until(as_of), term_days, as_of)``
+    when the caller has them already (the evaluation replays once for aging and evidence).
+    """
     h = history.until(as_of)
     eval_month = month_of(as_of)
     months = months_between(h.start_month, eval_month)
@@ -45,7 +49,7 @@ def build_evidence(history: CounterpartyHistory, as_of: date, policy: GradingPol
         window = positions_series(h, add_months(eval_month, 1 - ANNUAL_MONTHS), eval_month)
         trailing = sum((p.credit for p in window), ZERO)
 
-    worst = worst_overdue(h, as_of, term_days, policy.bad_arrears_lookback_months)
+    worst = worst_overdue(h, as_of, term_days, policy.bad_arrears_lookback_months, episodes)
     worst_days, worst_month = 0, None
     if worst is not None:
         worst_days = worst.days_overdue_max
@@ -76,14 +80,16 @@ def first_ledger_month(history: CounterpartyHistory) -> date | None:
     months = []
     if any(v != 0 for v in history.openings.values()):
         months.append(history.start_month)
-    months += [month_of(m.day) for m in history.movements if m.debit != 0 or m.credit != 0]
+    first_move = min((m.day for m in history.movements if m.debit or m.credit), default=None)
+    if first_move is not None:
+        months.append(month_of(first_move))
     months += [s.month for s in history.summaries
                if any(v != 0 for v in (s.opening, s.debit, s.credit, s.closing))]
     return first_day(min(months)) if months else None
 
 
 def worst_overdue(history: CounterpartyHistory, as_of: date, term_days: int,
-                  lookback_months: int) -> Episode | None:
+                  lookback_months: int, episodes: list[Episode] | None = None) -> Episode | None:
     """The longest overdue episode that was still overdue on some day of the lookback.
 
     The lookback is the days after ``as_of`` − ``lookback_months`` (same
@@ -95,7 +101,7 @@ def worst_overdue(history: CounterpartyHistory, as_of: date, term_days: int,
     window_start = shift_months(as_of, -lookback_months)
     best: Episode | None = None
     best_key: tuple[int, date] | None = None
-    for ep in overdue_episodes(history, term_days, as_of):
+    for ep in overdue_episodes(history, term_days, as_of) if episodes is None else episodes:
         end = ep.settled_on or as_of
         if ep.days_overdue_max <= 0 or end <= window_start:
             continue

@@ -60,10 +60,18 @@ EXPOSURE_ACCOUNTS: dict[str, tuple[str, ...]] = {
 
 
 def money(value: Decimal) -> Decimal:
-    """2-place Decimal; a float is refused because it has already lost the cents."""
-    if isinstance(value, float) or not isinstance(value, (Decimal, int)):
-        raise TypeError(f"金额必须是Decimal（不能是浮点数），收到 {value!r}")
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    """2-place Decimal; a float is refused because it has already lost the cents.
+
+    Every ledger line passes here twice, so zero — half of all amounts, a
+    line being either a debit or a credit — is one shared object (immutable)
+    rather than a million equal ones.
+    """
+    if type(value) is not Decimal:
+        if isinstance(value, float) or not isinstance(value, (Decimal, int)):
+            raise TypeError(f"金额必须是Decimal（不能是浮点数），收到 {value!r}")
+        value = Decimal(value)
+    value = value.quantize(CENT, ROUND_HALF_UP)
+    return ZERO if not value and not value.is_signed() else value
 
 
 # ---------------------------------------------------------------- months and days
@@ -118,9 +126,15 @@ def shift_months(day: date, n: int) -> date:
 
 # ---------------------------------------------------------------- the input model
 
-@dataclass(frozen=True)
+_ACCOUNT_OR_MAIN = frozenset(ACCOUNTS + ("",))
+
+
+@dataclass(frozen=True, slots=True)
 class Movement:
-    """One posted ledger line of the counterparty (a 明细账 row)."""
+    """One posted ledger line of the counterparty (a 明细账 row).
+
+    Slotted: a million-line history holds a million of them.
+    """
 
     day: date
     debit: Decimal
@@ -132,7 +146,7 @@ class Movement:
     def __post_init__(self) -> None:
         object.__setattr__(self, "debit", money(self.debit))
         object.__setattr__(self, "credit", money(self.credit))
-        if self.account not in ACCOUNTS + ("",):
+        if self.account not in _ACCOUNT_OR_MAIN:
             raise ValueError(f"科目应为{'/'.join(ACCOUNTS)}之一，收到“{self.account}”")
 
 
@@ -151,7 +165,7 @@ class MonthSummary:
         parse_month(self.month)
         for name in ("opening", "debit", "credit", "closing"):
             object.__setattr__(self, name, money(getattr(self, name)))
-        if self.account not in ACCOUNTS + ("",):
+        if self.account not in _ACCOUNT_OR_MAIN:
             raise ValueError(f"科目应为{'/'.join(ACCOUNTS)}之一，收到“{self.account}”")
 
 
@@ -210,6 +224,9 @@ class CounterpartyHistory:
         ``day`` is kept whole; its replay (debit on the 1st, credit on the
         last day) then drops the credit if ``day`` is earlier — the cautious side.
         """
+        last_day_known, last_month_known = self._last_known()
+        if last_day_known <= day and last_month_known <= month_of(day):
+            return self  # nothing to cut: positions, aging and evidence then share one replay of it
         cache = self.__dict__.setdefault("_until", {})  # the month's evaluation asks for the same cut often
         if day not in cache:
             cache[day] = replace(
@@ -219,10 +236,19 @@ class CounterpartyHistory:
             )
         return cache[day]
 
+    def _last_known(self) -> tuple[date, str]:
+        """The latest movement day and 余额表 month (the history start when there are none)."""
+        cached = self.__dict__.get("_last")
+        if cached is None:
+            day = max((m.day for m in self.movements), default=self.history_start)
+            month = max((s.month for s in self.summaries), default=self.start_month)
+            cached = self.__dict__["_last"] = (day, month)
+        return cached
+
 
 # ---------------------------------------------------------------- the exposure stream
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Flow:
     """One change of the exposure: debit raises it (发货/预付), credit lowers it (回款/到货)."""
 
@@ -264,13 +290,15 @@ def flows(history: CounterpartyHistory) -> tuple[Flow, ...]:
 
 def _flows(history: CounterpartyHistory) -> tuple[Flow, ...]:
     accounts = history.exposure_accounts
-    relevant = [m for m in history.movements if history.account_of(m.account) in accounts]
-    detailed = {(month_of(m.day), history.account_of(m.account)) for m in relevant}
+    main = history.main_account
+    relevant = [m for m in history.movements if (m.account or main) in accounts]
 
-    out: list[Flow] = list(_netted(history, relevant))
+    out: list[Flow] = _netted(history, relevant)
+    if history.summaries:
+        detailed = {((m.day.year, m.day.month), m.account or main) for m in relevant}
     for s in history.summaries:
         account = history.account_of(s.account)
-        if account not in accounts or (s.month, account) in detailed:
+        if account not in accounts or (parse_month(s.month), account) in detailed:
             continue
         out.append(Flow(first_day(s.month), s.debit, ZERO, f"{s.month} 余额表本期借方", detail=False))
         out.append(Flow(last_day(s.month), ZERO, s.credit, f"{s.month} 余额表本期贷方", detail=False))
@@ -280,20 +308,22 @@ def _flows(history: CounterpartyHistory) -> tuple[Flow, ...]:
 
 def _netted(history: CounterpartyHistory, movements: list[Movement]) -> list[Flow]:
     """Movements as flows, with 应收↔预收 transfers inside one voucher taken out."""
-    if len(history.exposure_accounts) < 2:
-        return [Flow(m.day, m.debit, m.credit, m.ref) for m in movements]
+    main = history.main_account
+    if len(history.exposure_accounts) < 2 or len({m.account or main for m in movements}) < 2:
+        return [Flow(m.day, m.debit, m.credit, m.ref) for m in movements]  # one account: nothing to net
 
     groups: dict[tuple[date, str], list[Movement]] = defaultdict(list)
     for m in movements:
         groups[(m.day, m.ref)].append(m)
+    mixed = {key for key, group in groups.items() if len({g.account or main for g in group}) > 1}
     out: list[Flow] = []
     done: set[tuple[date, str]] = set()
     for m in movements:
         key = (m.day, m.ref)
-        group = groups[key]
-        if len({history.account_of(g.account) for g in group}) < 2:
+        if key not in mixed:
             out.append(Flow(m.day, m.debit, m.credit, m.ref))
             continue
+        group = groups[key]
         if key in done:
             continue
         done.add(key)

@@ -17,10 +17,10 @@ from credit_workbook.core.history import (
     ZERO,
     CounterpartyHistory,
     add_months,
-    first_day,
     flows,
     last_day,
     month_range,
+    months_between,
     opening_balance,
     parse_month,
 )
@@ -56,7 +56,7 @@ class MonthPosition:
 
 def positions_series(history: CounterpartyHistory, first_month: str,
                      last_month: str) -> tuple[MonthPosition, ...]:
-    """Positions of every month ``first_month``..``last_month`` (one replay for all of them).
+    """Positions of every month ``first_month``..``last_month``.
 
     Months before the company's history start cannot be known and are refused.
     """
@@ -64,18 +64,28 @@ def positions_series(history: CounterpartyHistory, first_month: str,
     parse_month(last_month)
     if first_month < history.start_month:
         raise ValueError(f"{first_month} 早于台账历史起点 {history.start_month}，无法计算")
-    months = month_range(first_month, last_month)
-    if not months:
+    if months_between(first_month, last_month) == 0:
         return ()
+    return _series_from_start(history, last_month)[months_between(history.start_month, first_month) - 1:]
+
+
+def _series_from_start(history: CounterpartyHistory, last_month: str) -> tuple[MonthPosition, ...]:
+    """Every month from the history's start through ``last_month``, from one replay of the flows.
+
+    A month's position does not depend on which month a report starts from,
+    so the evaluation's position, averages, 12-month window and month-end
+    exposures all slice this one series, kept on the (immutable) history.
+    """
+    cache = history.__dict__.setdefault("_series", {})
+    if last_month not in cache:
+        cache[last_month] = _replay_months(history, month_range(history.start_month, last_month))
+    return cache[last_month]
+
+
+def _replay_months(history: CounterpartyHistory, months: tuple[str, ...]) -> tuple[MonthPosition, ...]:
     stream = flows(history)
     balance = opening_balance(history)
     i = 0
-    # Everything before the first wanted month only moves the balance.
-    start = first_day(first_month)
-    while i < len(stream) and stream[i].day < start:
-        balance += stream[i].debit - stream[i].credit
-        i += 1
-
     out = []
     for month in months:
         end = last_day(month)

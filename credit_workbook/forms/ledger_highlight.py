@@ -54,7 +54,6 @@ from credit_workbook.forms.xlsx_stream import (
     StyleSpec,
     display_width,
     note_box,
-    split_ref,
     stream_copy,
     unique_sheet_name,
 )
@@ -160,13 +159,16 @@ def _severity(flag: Flag) -> str:
     return flag.severity
 
 
-def _rows_of(ref: str) -> list[int] | None:
+_ROW_OF = re.compile(r"\$?[A-Za-z]{1,3}\$?(\d+)")
+
+
+def _rows_of(ref: str) -> range | None:
     parts = ref.split(":")
-    ends = [split_ref(p) for p in parts]
-    if len(parts) > 2 or any(e is None for e in ends):
+    ends = [_ROW_OF.fullmatch(p) for p in parts]
+    if len(parts) > 2 or None in ends:
         return None
-    first, last = ends[0][0], ends[-1][0]
-    return list(range(min(first, last), max(first, last) + 1))
+    first, last = int(ends[0].group(1)), int(ends[-1].group(1))
+    return range(min(first, last), max(first, last) + 1)
 
 
 def _plan(flags: Sequence[Flag], display_name: str, sheet_names: Sequence[str]) -> _Plan:
@@ -180,24 +182,27 @@ def _plan(flags: Sequence[Flag], display_name: str, sheet_names: Sequence[str]) 
         for place in (flag.extra or {}).get("places", ()) or ():
             if not isinstance(place, str) or not place.startswith(prefix):
                 continue  # another file's row
-            rest = place[len(prefix):]
-            sheet, _, ref = rest.rpartition("!")
-            if len(sheet) > 1 and sheet.startswith("'") and sheet.endswith("'"):
-                sheet = sheet[1:-1].replace("''", "'")
-            name = exact.get(sheet) or folded.get(sheet.casefold())
-            rows = _rows_of(ref) if sheet else None
+            sheet, _, ref = place[len(prefix):].rpartition("!")
+            name = exact.get(sheet)
+            if name is None:
+                if len(sheet) > 1 and sheet.startswith("'") and sheet.endswith("'"):
+                    sheet = sheet[1:-1].replace("''", "'")
+                name = exact.get(sheet) or folded.get(sheet.casefold())
+            one = _ROW_OF.fullmatch(ref)  # nearly every place is one cell
+            rows = (int(one.group(1)),) if one else _rows_of(ref) if sheet else None
             if not sheet or rows is None:
                 plan.unplaced.append(f"{flag.rule} {place}：位置中没有行号，无法标注")
                 continue
             if name is None:
                 plan.unplaced.append(f"{flag.rule} {place}：工作表“{sheet}”不存在，无法标注")
                 continue
+            places = plan.places.setdefault(i, [])
             for row in rows:
-                hits = plan.rows.setdefault((name, row), [])
-                if i not in hits:
+                key = (name, row)
+                hits = plan.rows.setdefault(key, [])
+                if i not in hits:  # a row has a few flags; a flag may have hundreds of rows
                     hits.append(i)
-                if (name, row) not in plan.places.setdefault(i, []):
-                    plan.places[i].append((name, row))
+                    places.append(key)
     return plan
 
 
@@ -235,9 +240,15 @@ def _worst(flags: Sequence[Flag], indexes: Sequence[int]) -> str:
 
 
 def _marks(flags: Sequence[Flag], plan: _Plan) -> dict[str, dict[int, RowMark]]:
+    """Fill and note per row; rows behind the same flags (a customer's shipments) share one mark, built once."""
     out: dict[str, dict[int, RowMark]] = {}
+    shared: dict[tuple[int, ...], RowMark] = {}
     for (sheet, row), indexes in sorted(plan.rows.items()):
-        out.setdefault(sheet, {})[row] = RowMark(FILLS[_worst(flags, indexes)], _note(flags, indexes))
+        key = tuple(indexes)
+        mark = shared.get(key)
+        if mark is None:
+            mark = shared[key] = RowMark(FILLS[_worst(flags, indexes)], _note(flags, indexes))
+        out.setdefault(sheet, {})[row] = mark
     return out
 
 
@@ -327,9 +338,13 @@ def build_legend(flags: Sequence[Flag], plan: _Plan, display_name: str,
 
 def _severity_rows(flags: Sequence[Flag], plan: _Plan, commented: dict[str, dict[int, str | None]]) -> dict[str, int]:
     out = dict.fromkeys(SEVERITIES, 0)
+    worst: dict[tuple[int, ...], str] = {}
     for (sheet, row), indexes in plan.rows.items():
         if commented.get(sheet, {}).get(row):
-            out[_worst(flags, indexes)] += 1
+            key = tuple(indexes)
+            if key not in worst:
+                worst[key] = _worst(flags, indexes)
+            out[worst[key]] += 1
     return out
 
 
@@ -734,9 +749,14 @@ def _empty_rows(flags: Sequence[Flag], plan: _Plan, commented: dict[str, dict[in
 
 def _marked(flags: Sequence[Flag], plan: _Plan, commented: dict[str, dict[int, str | None]]) -> tuple[MarkedRow, ...]:
     out = []
+    shared: dict[tuple[int, ...], tuple[str, tuple[str, ...]]] = {}
     for (sheet, row), indexes in sorted(plan.rows.items()):
-        rules = tuple(dict.fromkeys(flags[i].rule for i in sorted(indexes, key=lambda i: (_rank(flags[i]), i))))
-        out.append(MarkedRow(sheet, row, _worst(flags, indexes), rules, commented.get(sheet, {}).get(row)))
+        key = tuple(indexes)
+        if key not in shared:
+            rules = tuple(dict.fromkeys(flags[i].rule for i in sorted(indexes, key=lambda i: (_rank(flags[i]), i))))
+            shared[key] = (_worst(flags, indexes), rules)
+        severity, rules = shared[key]
+        out.append(MarkedRow(sheet, row, severity, rules, commented.get(sheet, {}).get(row)))
     return tuple(out)
 
 

@@ -236,38 +236,124 @@ def load_histories(store, types: Mapping[str, str]) -> dict[str, CounterpartyHis
     ``types`` (code → 客户/供应商) comes from the surveys; a counterparty
     without one is typed from its accounts (``infer_type``).
     """
+    return histories_from(read_ledger(store), types)
+
+
+@dataclass
+class StoredLedger:
+    """The store's active ledger rows, decoded once, before anyone knows who is a customer.
+
+    Decoding (100,000 lines of text into dates and Decimals) is the slow part
+    and needs no survey, so a run does it while the surveys are still being
+    checked in another process; ``histories_from`` then only types the
+    counterparties. A line that names its account becomes its ``Movement``
+    here; one that names none waits for its counterparty's type (the
+    account is then the role's main one).
+    """
+
+    start: date | None
+    figures: list[FileFigures]
+    movements: dict[str, list]  # who → Movement, or (day, debit, credit, ref, place) of an unnamed account
+    balances: list[tuple]  # (who, period, account, opening, debit, credit, closing)
+    names: dict[str, str]  # who → the name its latest active file prints (= counterparty_names)
+
+
+_ENTRY_COLUMNS = "f.period, t.file_id, t.code, t.name, t.account, t.day, t.debit, t.credit, t.voucher, t.place"
+_ACTIVE = " FROM {table} t JOIN ledger_files f ON f.id = t.file_id WHERE f.superseded_by IS NULL"
+_ORDER = " ORDER BY f.period, t.file_id, t.rowid"
+
+
+def read_ledger(store) -> StoredLedger:
+    """Every active file's openings, lines and 余额表 rows, in period, file and row order."""
     start = history_start(store)
-    if start is None:
-        return {}
-    figures = stored_figures(store)
-    roles = types_for(figures, types)
-    openings: dict[str, dict[str, Decimal]] = defaultdict(dict)
-    for (who, account), amount in first_openings(figures, roles).items():
-        openings[who][account] = amount
-    movements: dict[str, list[Movement]] = defaultdict(list)
-    for row in store.ledger_rows("ledger_entries"):
-        _, _, code, name, account, day, debit, credit, _, voucher, _, place = row
+    files = {f.id: FileFigures(f.original_name, f.period, f.shape, f.id)
+             for f in store.ledger_files(active_only=True)}
+    last_name: list[dict[str, tuple]] = []  # per table: who → (period, file_id, name) of its last named row
+
+    named: dict[str, tuple] = {}
+    for _, file_id, code, name, account, balance, place in store.ledger_rows("ledger_openings"):
         who = who_of(code, name)
-        movements[who].append(Movement(
-            date.fromisoformat(day), Decimal(debit), Decimal(credit),
-            canonical_account(account, roles[who]), voucher or place, place,
-        ))
-    summaries: dict[str, list[MonthSummary]] = defaultdict(list)
+        files[file_id].add_opening((who, account or ""), Decimal(balance), place)
+        files[file_id].note_name(who, name)
+        if name:
+            named[who] = (files[file_id].period, file_id, name)
+    last_name.append(named)
+
+    named = {}
+    movements: dict[str, list] = defaultdict(list)
+    decimals: dict[str, Decimal] = {}  # amounts repeat (0.00 on every other line): decode each text once
+    days: dict[str, date] = {}
+    for period, file_id, code, name, account, day, debit, credit, voucher, place in store.db.execute(
+            f"SELECT {_ENTRY_COLUMNS}" + _ACTIVE.format(table="ledger_entries") + _ORDER):
+        who = who_of(code, name)
+        d = decimals.get(debit)
+        if d is None:
+            d = decimals[debit] = Decimal(debit)
+        c = decimals.get(credit)
+        if c is None:
+            c = decimals[credit] = Decimal(credit)
+        figures = files[file_id]
+        figures.add_move((who, account or ""), d, c)
+        if name:
+            figures.names[who] = name
+            named[who] = (period, file_id, name)
+        when = days.get(day)
+        if when is None:
+            when = days[day] = date.fromisoformat(day)
+        ref = voucher or place
+        movements[who].append(Movement(when, d, c, account, ref, place) if account else (when, d, c, ref, place))
+        if len(decimals) > 100_000:
+            decimals.clear()  # distinct amounts of a huge ledger: keep the memo small
+    last_name.append(named)
+
+    named = {}
+    balances = []
     for row in store.ledger_rows("ledger_balances"):
-        period, _, code, name, account, opening, debit, credit, closing, _ = row
+        period, file_id, code, name, account, opening, debit, credit, closing, place = row
         who = who_of(code, name)
-        summaries[who].append(MonthSummary(
-            period, canonical_account(account, roles[who]),
-            Decimal(opening), Decimal(debit), Decimal(credit), Decimal(closing),
-        ))
+        amounts = (Decimal(opening), Decimal(debit), Decimal(credit), Decimal(closing))
+        files[file_id].add_summary((who, account or ""), *amounts, place)
+        files[file_id].note_name(who, name)
+        balances.append((who, period, account, *amounts))
+        if name:
+            named[who] = (period, file_id, name)
+    last_name.append(named)
+
+    # counterparty_names: the last named row in (period, file, table, row) order wins
+    latest: dict[str, tuple] = {}
+    for part, named in enumerate(last_name):
+        for who, (period, file_id, name) in named.items():
+            key = (period, file_id, part)
+            if who not in latest or key > latest[who][0]:
+                latest[who] = (key, name)
+    return StoredLedger(start, [f.finish() for f in files.values()], movements, balances,
+                        {who: name for who, (_, name) in latest.items()})
+
+
+def histories_from(ledger: StoredLedger, types: Mapping[str, str]) -> dict[str, CounterpartyHistory]:
+    """``CounterpartyHistory`` per counterparty, typed by ``types`` (the surveys) or by its accounts."""
+    if ledger.start is None:
+        return {}
+    roles = types_for(ledger.figures, types)
+    openings: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    for (who, account), amount in first_openings(ledger.figures, roles).items():
+        openings[who][account] = amount
+    summaries: dict[str, list[MonthSummary]] = defaultdict(list)
+    for who, period, account, *amounts in ledger.balances:
+        summaries[who].append(MonthSummary(period, canonical_account(account, roles[who]), *amounts))
     return {
         who: CounterpartyHistory(
             code=who, counterparty_type=role, openings=openings.get(who, {}),
-            movements=tuple(movements.get(who, ())), summaries=tuple(summaries.get(who, ())),
-            history_start=start,
+            movements=_typed(ledger.movements.get(who, ()), role), summaries=tuple(summaries.get(who, ())),
+            history_start=ledger.start,
         )
         for who, role in sorted(roles.items())
     }
+
+
+def _typed(lines, role: str) -> tuple[Movement, ...]:
+    main = EXPOSURE_ACCOUNTS[role][0]
+    return tuple(m if isinstance(m, Movement) else Movement(m[0], m[1], m[2], main, m[3], m[4]) for m in lines)
 
 
 def active_periods(store) -> list[str]:

@@ -8,10 +8,12 @@ by cell. Colours are set per severity on a multi-area range.
 Marks. In a live book a problem cell gets a fill colour and a note whose text
 carries ``survey_writeback.COMMENT_SEP`` before our part (after the user's
 own note text, if any), so the file writer and this adapter recognise each
-other's notes. Clearing removes our part of each such note (the note itself
-when nothing of the user's is left) and resets the fill of those cells when
-it is one of our colours — a cell the user had filled with exactly our colour
-before we marked it loses that fill: the one known cost of using real fills.
+other's notes. A fill cannot be undone by Excel for us, so before colouring,
+each marked cell (or row) and the fill it had are recorded in workbook names
+``_credit_fills_N`` (saved with the book). Clearing removes our part of each
+note (the note itself when nothing of the user's is left) and puts back the
+recorded fills — a form's yellow input cells stay yellow. A row whose cells
+had different fills gets none back (Excel reports no single colour for it).
 
 Protected sheets (the forms are protected without a password) are
 unprotected around a write and protected again with the same permissions.
@@ -44,6 +46,8 @@ from credit_workbook.port.file import cell_of_reference
 SEP = "\n—— 信用管理工具 ——\n"  # survey_writeback.COMMENT_SEP; a test keeps them equal
 HEAD = SEP.strip("\n")
 MAX_ADDRESS = 240  # Excel's Range("A1,B2,…") takes at most 255 characters
+FILL_NAME = "_credit_fills_"
+FILL_ENTRIES_PER_NAME = 10  # a text constant in a name's formula holds at most 255 characters
 _PROTECTION = ("AllowFormattingCells", "AllowFormattingColumns", "AllowFormattingRows", "AllowInsertingColumns",
                "AllowInsertingRows", "AllowInsertingHyperlinks", "AllowDeletingColumns", "AllowDeletingRows",
                "AllowSorting", "AllowFiltering", "AllowUsingPivotTables")
@@ -187,26 +191,56 @@ class ExcelBook:
                 ws.range((r1, c1), (r2, c2)).options(ndim=2).value = [[to_excel(v) for v in row] for row in grid]
 
     def mark_cells(self, marks: Sequence[CellMark]) -> None:
+        """Fill and note each mark; the fills they replace are recorded first (``_record_fills``)."""
         self.clear_marks()
         by_sheet: dict[str, list[CellMark]] = {}
         for m in marks:
             by_sheet.setdefault(m.sheet, []).append(m)
+        sheets = self.sheet_names()
+        record = []
         for sheet, items in by_sheet.items():
             ws = self.book.sheets[sheet]
             width = ws.used_range.last_cell.column
+            spans = {m: (1, width) if m.whole_row else (m.col, m.col) for m in items}
+            for m, (c1, c2) in spans.items():
+                before = _colour(ws.range((m.row, c1), (m.row, c2)).color)
+                record.append(f"{sheets.index(sheet)}:{m.row}:{c1}:{c2}:{_hex(before)}")
             with self._unprotected(ws):
                 for severity in SEVERITIES:
-                    where = [f"A{m.row}:{col_letter(width)}{m.row}" if m.whole_row else f"{col_letter(m.col)}{m.row}"
-                             for m in items if m.severity == severity]
+                    where = [_address(m.row, *spans[m]) for m in items if m.severity == severity]
                     for chunk in address_chunks(where):
                         ws.range(chunk).color = rgb(FILLS[severity])
                 for m in items:
-                    cell = ws.range((m.row, 1 if m.whole_row else m.col))
+                    cell = ws.range((m.row, spans[m][0]))
                     note = cell.note
                     if note is None:
                         cell.add_note(HEAD + "\n" + m.text)
                     else:
                         note.text = note.text + SEP + m.text
+        self._record_fills(record)
+
+    def _record_fills(self, entries: list[str]) -> None:
+        """What each mark covered and the fill it had, in workbook names ``_credit_fills_N`` saved with the
+        book, so clearing puts back the form's own colours (an input cell's yellow) instead of none."""
+        for i in range(0, len(entries), FILL_ENTRIES_PER_NAME):
+            self.book.names.add(f"{FILL_NAME}{i // FILL_ENTRIES_PER_NAME + 1}",
+                                '="' + ";".join(entries[i:i + FILL_ENTRIES_PER_NAME]) + '"')
+
+    def _recorded_fills(self) -> list[tuple[str, int, int, int, tuple[int, int, int] | None]]:
+        sheets = self.sheet_names()
+        out = []
+        for n in list(self.book.names):
+            if not n.name.startswith(FILL_NAME):
+                continue
+            text = (n.refers_to or "").lstrip("=").strip('"')
+            for entry in filter(None, text.split(";")):
+                try:
+                    idx, row, c1, c2, colour = entry.split(":")
+                    out.append((sheets[int(idx)], int(row), int(c1), int(c2), rgb(colour) if colour else None))
+                except (ValueError, IndexError):
+                    continue  # a name edited by hand: its cells keep whatever they have
+            n.delete()
+        return out
 
     def mark_ledger(self, flags: Sequence, marks: Sequence[CellMark], out_dir: Path | None, stamp,
                     display_name: str | None = None) -> Path | None:
@@ -229,26 +263,27 @@ class ExcelBook:
         return Path(target)
 
     def clear_marks(self) -> int:
+        """Our part of every note goes (the note with it when nothing of the user's is left), and every
+        recorded mark gets back the fill it had."""
+        fills: dict[str, dict[tuple[int, int, int] | None, list[str]]] = {}
+        for sheet, row, c1, c2, colour in self._recorded_fills():
+            fills.setdefault(sheet, {}).setdefault(colour, []).append(_address(row, c1, c2))
         count = 0
-        colours = {rgb(v) for v in FILLS.values()}
         for ws in self.book.sheets:
             ours = [(note, split_note(note.text)) for note in ws.notes]
             ours = [(note, parts) for note, parts in ours if parts is not None]
-            if not ours:
+            if not ours and ws.name not in fills:
                 continue
             with self._unprotected(ws):
-                reset = []
                 for note, (user, _) in ours:
-                    cell = note.location
-                    if _colour(cell.color) in colours:
-                        reset.append(cell.address.replace("$", ""))
                     if user:
                         note.text = user
                     else:
                         note.delete()
                     count += 1
-                for chunk in address_chunks(reset):
-                    ws.range(chunk).color = None
+                for colour, where in fills.get(ws.name, {}).items():
+                    for chunk in address_chunks(where):
+                        ws.range(chunk).color = colour
         return count
 
     def status(self, text: str) -> None:
@@ -282,6 +317,15 @@ class ExcelBook:
 
 def _colour(value) -> tuple[int, int, int] | None:
     return tuple(value) if value is not None else None
+
+
+def _hex(colour: tuple[int, int, int] | None) -> str:
+    return "" if colour is None else "%02X%02X%02X" % colour
+
+
+def _address(row: int, c1: int, c2: int) -> str:
+    first = f"{col_letter(c1)}{row}"
+    return first if c1 == c2 else f"{first}:{col_letter(c2)}{row}"
 
 
 def blocks(values: Mapping[tuple[int, int], object]):

@@ -40,11 +40,15 @@ SHOWN = {p: p.strip() for p in PAYLOADS}
 FORMULA_MARKERS = ("HYPERLINK", "cmd|", "calc", "SUM(1)", "1+1", "2+2", "3+3", "-2+3", "script")
 
 CUSTOMERS = [(f"KH{i + 1:03d}", p) for i, p in enumerate(PAYLOADS[:6])]
-SUPPLIERS = [("GY001", PAYLOADS[6]), ("GY002", PAYLOADS[7])]
+LEAKY = "GY003"  # a clerk typed the code into the name and the account beside the salesperson
+SUPPLIERS = [("GY001", PAYLOADS[6]), ("GY002", PAYLOADS[7]), (LEAKY, "")]
 SALES = (PAYLOADS[4], PAYLOADS[1], PAYLOADS[7])
 # 统一社会信用代码 and bank accounts: what the masking option hides
 USCC = {code: make_uscc(f"913301{i:011d}") for i, (code, _) in enumerate(CUSTOMERS + SUPPLIERS, start=100)}
 ACCOUNT = {code: f"62220212{i:011d}" for i, (code, _) in enumerate(CUSTOMERS + SUPPLIERS, start=1)}
+SUPPLIERS[-1] = (LEAKY, f"嘉兴化纤原料有限公司（{USCC[LEAKY]}）")
+LEAKY_SALESPERSON = f"李四 {ACCOUNT[LEAKY]}"
+COMPANY = '=HYPERLINK("http://x","<b>示例</b>")'  # credit.toml [company] name: every form's 编制单位
 
 
 def _survey_values(code: str, name: str, kind: str, index: int) -> dict:
@@ -53,6 +57,8 @@ def _survey_values(code: str, name: str, kind: str, index: int) -> dict:
                   salesperson=SALES[index % len(SALES)], legal_rep=PAYLOADS[3], address=PAYLOADS[0],
                   main_products=PAYLOADS[7], department=PAYLOADS[2], surveyed_by=PAYLOADS[1],
                   reviewed_by=PAYLOADS[5], filed_by=PAYLOADS[6], surveyed_on=date(2026, 10, 8))
+    if code == LEAKY:
+        values["salesperson"] = LEAKY_SALESPERSON
     return values
 
 
@@ -134,7 +140,12 @@ def _register(ws: Workspace, tmp: Path) -> None:
 
 def build(root: Path) -> Workspace:
     """The hostile workspace, ready for ``run``."""
+    import json
+
     ws = init_workspace(root)
+    text = ws.config_path.read_text(encoding="utf-8")
+    ws.config_path.write_text(text.replace('name = "示例有限公司"', f"name = {json.dumps(COMPANY)}", 1),
+                              encoding="utf-8")
     all_cps = [(c, n, "客户") for c, n in CUSTOMERS] + [(c, n, "供应商") for c, n in SUPPLIERS]
     for i, (code, name, kind) in enumerate(all_cps):
         _fill_banks(fill(ws.surveys / f"{code}.xlsx", _survey_values(code, name, kind, i), banks=()),
