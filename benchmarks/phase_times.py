@@ -15,9 +15,17 @@ Memory too: each wrapper reads the process's peak RSS (``ru_maxrss``)
 before and after the call, and the growth of the peak while a phase ran is
 charged to it — the phase that sets the run's peak RSS is the one to fix.
 
-Prints JSON: {"total": s, "peak_rss_mib": m, "phases": [{"name", "calls",
-"seconds", "peak_growth_mib"}, ...]}. Nested entries (marked ``inner``) are
-also inside their caller's figures.
+The run's second process (``actions/second_process``: the survey check
+beside the ingest, the highlighted copy beside the forms) is timed too:
+every job sent to it is wrapped so the worker measures its own wall time
+and peak RSS and hands them back with the result. Those entries are marked
+``worker``: they ran beside the main process, so they are not part of
+``total``; what the main process lost to them is the wait in
+``_collect_surveys`` / ``_collect_highlights``.
+
+Prints JSON: {"total": s, "peak_rss_mib": m, "worker_peak_rss_mib": m,
+"phases": [{"name", "calls", "seconds", "peak_growth_mib"}, ...]}. Nested
+entries (marked ``inner``) are also inside their caller's figures.
 """
 
 from __future__ import annotations
@@ -41,8 +49,12 @@ except ImportError:
 # Inner steps worth seeing separately (module, attribute as looked up by its caller).
 INNER = (
     ("credit_workbook.ingest", "parse_ledger"),
+    ("credit_workbook.actions.surveys", "check_forms"),
+    ("credit_workbook.actions.surveys", "read_survey_fast"),
     ("credit_workbook.actions.surveys", "read_survey_file"),
     ("credit_workbook.actions.surveys", "check_survey"),
+    ("credit_workbook.ledger.history_store", "read_ledger"),
+    ("credit_workbook.ledger.history_store", "histories_from"),
     ("credit_workbook.actions.surveys", "write_marks"),
     ("credit_workbook.forms.survey_writeback", "workbook_bytes"),
     ("credit_workbook.forms.survey_writeback", "apply_marks"),
@@ -88,6 +100,49 @@ def _run_month_imports() -> list[tuple[str, str]]:
     return found
 
 
+class _Timed:
+    """A worker job's result with the worker's own measurements of it."""
+
+    def __init__(self, result, seconds: float, peak_growth_kib: int, peak_kib: int):
+        self.result, self.seconds, self.peak_growth_kib, self.peak_kib = result, seconds, peak_growth_kib, peak_kib
+
+
+def _timed_job(fn, *args):
+    """Runs in the worker process (this module is its ``__mp_main__``)."""
+    peak = _peak_kib()
+    start = time.perf_counter()
+    result = fn(*args)
+    return _Timed(result, time.perf_counter() - start, _peak_kib() - peak, _peak_kib())
+
+
+_worker_peak_kib = [0]
+
+
+def _time_worker_jobs() -> None:
+    """Wraps every job ``Helper`` sends to its worker; jobs it keeps in this process are timed as usual."""
+    try:
+        from credit_workbook.actions.second_process import Helper
+    except ImportError:  # a commit without a second process
+        return
+    submit, outcome = Helper._submit, Helper._outcome
+
+    def timed_submit(self, fn, *args):
+        return submit(self, functools.partial(_timed_job, fn), *args)
+
+    def timed_outcome(future, fn, *args):
+        value = outcome(future, functools.partial(_timed_job, fn), *args)
+        label = f"worker {fn.__module__.removeprefix('credit_workbook.')}.{fn.__qualname__}"
+        entry = _stats.setdefault(label, [0, 0.0, 0])
+        if future is not None:  # sent to the worker (or redone here if it died): the job's own figures
+            entry[0] += 1
+            entry[1] += value.seconds
+            entry[2] += value.peak_growth_kib
+            _worker_peak_kib[0] = max(_worker_peak_kib[0], value.peak_kib)
+        return value.result
+
+    Helper._submit, Helper._outcome = timed_submit, staticmethod(timed_outcome)
+
+
 def install() -> None:
     month = importlib.import_module("credit_workbook.actions.month")
     for module_name, name in _run_month_imports():
@@ -106,6 +161,7 @@ def install() -> None:
         except ImportError:
             continue
         _wrap(module, name, f"inner {module_name.removeprefix('credit_workbook.')}.{name}")
+    _time_worker_jobs()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
               for k, v in _stats.items() if v[0]]
     phases.sort(key=lambda p: -p["seconds"])
     print(json.dumps({"exit": code, "total": round(total, 3), "peak_rss_mib": round(_peak_kib() / 1024, 1),
-                      "phases": phases}, ensure_ascii=False))
+                      "worker_peak_rss_mib": round(_worker_peak_kib[0] / 1024, 1), "phases": phases},
+                     ensure_ascii=False))
     return 0 if code in (0, 2) else code
 
 

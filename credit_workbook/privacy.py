@@ -51,8 +51,8 @@ def mask_text(text: str) -> str:
 # The parts of an xlsx that hold text a person reads: shared strings, inline strings and
 # cached formula text in sheets, comments, chart category caches, document properties.
 _TEXT_NODE = re.compile(rb"(<(?:\w+:)?t(?:\s[^>]*)?>)([^<]*)(</(?:\w+:)?t>)")
-_STR_CELL = re.compile(rb"(<c\b[^>]*\bt=\"str\"[^>]*>(?:(?!</c>).)*?<v>)([^<]*)(</v>)", re.S)
-_STR_CACHE = re.compile(rb"<c:strCache>.*?</c:strCache>", re.S)
+_STR_CELL = re.compile(rb"(<c\b[^>]*\bt=\"str\"[^>]*>(?:(?!</c>).)*?<v>)([^<]*)(</v>)", re.DOTALL)
+_STR_CACHE = re.compile(rb"<c:strCache>.*?</c:strCache>", re.DOTALL)
 _CACHE_VALUE = re.compile(rb"(<c:v>)([^<]*)(</c:v>)")
 _PROPERTY = re.compile(rb"(<(?:dc:title|dc:subject|dc:description|cp:keywords|Company|Manager)>)([^<]*)(</)")
 

@@ -205,7 +205,7 @@ def run_month(ws: Workspace, period: str | None = None, as_of: date | None = Non
         report = MonthReport(period, as_of, ingest=ingested)
         if ingested is not None:
             report.rejected.extend(ingested.rejected_inputs())
-        histories, register, total = _evaluate(ws, store, policy, report, forms)
+        register, total = _evaluate(ws, store, policy, report, forms)  # the histories die here
         _write_outputs(ws, store, policy, report, register, total, in_place, progress, helper,
                        only_with_problems=ingest and not in_place)
         _record(ws, store, report, command, started, in_place)
@@ -236,15 +236,16 @@ def _evaluate(ws: Workspace, store, policy, report: MonthReport, forms: Pending)
     import hashlib
 
     from credit_workbook.forms.register_reader import read_register
-    from credit_workbook.ledger.history_store import counterparty_names, load_histories
+    from credit_workbook.ledger.history_store import histories_from, read_ledger
 
-    names = counterparty_names(store)
+    ledger = read_ledger(store)  # needs no survey: done while a worker may still be checking them
     register = read_register(ws.register)
     report.checked, rejected = _collect_surveys(ws, forms)
     report.rejected.extend(rejected)
     surveys = {c.survey.customer_code: c for c in report.checked if c.survey}
     types = {code: c.survey.counterparty_type for code, c in surveys.items() if c.survey.counterparty_type}
-    histories = load_histories(store, types)
+    histories, names = histories_from(ledger, types), ledger.names
+    del ledger  # its line lists and per-file sums: garbage from here on (a million lines at scale)
     previous = {}
     if ws.register.is_file():
         sha = hashlib.sha256(ws.register.read_bytes()).hexdigest()
@@ -261,7 +262,7 @@ def _evaluate(ws: Workspace, store, policy, report: MonthReport, forms: Pending)
     total = company_total(list(histories.values()), list(register.approved.values()), report.as_of)
     report.flags = month_flags(report, histories, register, previous, policy)
     report.total_flags = check_total_limit(total.approved, total.jan1_exposure, policy.checks.severities["R11"][0])
-    return histories, register, total
+    return register, total
 
 
 def _write_outputs(ws: Workspace, store, policy, report: MonthReport, register, total, in_place: bool, progress,

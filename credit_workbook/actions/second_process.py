@@ -20,6 +20,9 @@ What stays the same whichever way a job runs:
   done again in this process: a run never fails because of the helper.
 - **Progress.** A thread of this process waits for the chunks in order and
   ticks the bar per item while the main thread does its own part.
+- **Balance.** The main thread, once its own part is done, takes back the
+  chunks the worker has not started and does them itself: neither process
+  idles while the other has work, whichever half turns out bigger.
 
 Small jobs stay here (``worth``): starting Python and importing the readers
 costs ~0.3–0.5 s of the second core, more than a few hundred forms or a
@@ -31,7 +34,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -103,8 +106,9 @@ class Helper:
                    name: Callable[[Any], str], *, worth: bool) -> Pending:
         """``fn`` over chunks of ``items``; the concatenated results in order, ``tick`` once per item.
 
-        Kept here, ``fn`` gets one item at a time with its tick just before,
-        as a plain loop would.
+        In the worker, chunks are queued at once and the result's caller
+        shares the tail (``joined``). Kept here, ``fn`` gets one item at a
+        time with its tick just before, as a plain loop would.
         """
         if not self._wanted(worth):
             def one_by_one() -> list:
@@ -117,13 +121,19 @@ class Helper:
             return Pending(one_by_one)
         chunks = [list(items[i:i + CHUNK]) for i in range(0, len(items), CHUNK)]
         futures = [self._submit(fn, chunk) for chunk in chunks]
-        results: list[list] = []
+        results: list = [None] * len(chunks)
+        done_here = [threading.Event() for _ in chunks]
         failure: list[BaseException] = []
 
         def collect() -> None:  # a thread: the bar moves while the main thread works
             try:
-                for chunk, future in zip(chunks, futures, strict=True):
-                    results.append(self._outcome(future, fn, chunk))
+                for i, (chunk, future) in enumerate(zip(chunks, futures, strict=True)):
+                    try:
+                        if future is not None and future.cancelled():
+                            raise CancelledError
+                        results[i] = self._outcome(future, fn, chunk)
+                    except CancelledError:  # taken back by the main thread (``joined``)
+                        done_here[i].wait()
                     for item in chunk:
                         tick(name(item))
             except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread as it is
@@ -134,7 +144,20 @@ class Helper:
         self._threads.append(thread)
 
         def joined() -> list:
-            thread.join()
+            # Done with its own work first, this process takes the chunks the worker has not
+            # started yet, from the back, while the worker goes on from the front.
+            try:
+                for i in reversed(range(len(chunks))):
+                    if futures[i] is None or not futures[i].cancel():
+                        break
+                    try:
+                        results[i] = fn(chunks[i])
+                    finally:
+                        done_here[i].set()
+            finally:
+                for event in done_here:
+                    event.set()  # the collector never waits for a chunk nobody will do
+                thread.join()
             if failure:
                 raise failure[0]
             return [x for chunk in results for x in chunk]

@@ -5,9 +5,10 @@ It is called after a run (by ``run``/``watch`` when ``mail.enabled``) and by
 month's processing and a mail server that is down must not turn a finished
 run into a failed one. Every outcome is a ``MailResult`` and an audit row —
 ``mail_sent`` per message accepted (to whom, subject, attachments,
-Message-ID), ``mail_failed`` per message not sent (recipients, error), and
-``mail_dry_run`` per .eml written. The workspace lock is the caller's
-business: the watcher already holds it when it calls this.
+Message-ID, whether codes and accounts were masked), ``mail_failed`` per
+message not sent (recipients, error), and ``mail_dry_run`` per .eml written.
+The workspace lock is the caller's business: the watcher already holds it
+when it calls this.
 """
 
 from __future__ import annotations

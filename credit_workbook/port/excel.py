@@ -307,7 +307,7 @@ class ExcelBook:
         drawing, scenarios = api.ProtectDrawingObjects, api.ProtectScenarios
         try:
             api.Unprotect("")
-        except Exception:
+        except Exception:  # noqa: BLE001 - COM's error for a wrong password has no type of its own
             raise UserError(f"{self.name}!{ws.name}: 工作表设有保护密码，无法写入结果；请先撤销工作表保护") from None
         try:
             yield
@@ -320,7 +320,7 @@ def _colour(value) -> tuple[int, int, int] | None:
 
 
 def _hex(colour: tuple[int, int, int] | None) -> str:
-    return "" if colour is None else "%02X%02X%02X" % colour
+    return "" if colour is None else "".join(f"{v:02X}" for v in colour)
 
 
 def _address(row: int, c1: int, c2: int) -> str:

@@ -24,7 +24,14 @@ from datetime import datetime
 from pathlib import Path
 
 from credit_workbook.errors import UserError
-from credit_workbook.port.base import FILLS, Cell, CellMark, Mark, col_letter, parse_range
+from credit_workbook.port.base import (
+    FILLS,
+    Cell,
+    CellMark,
+    Mark,
+    col_letter,
+    parse_range,
+)
 
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _MAX_PART = 16 << 20  # workbook.xml or a table part bigger than this is not a form we wrote
@@ -157,7 +164,11 @@ class FileBook:
             return {}
         import openpyxl
 
-        from credit_workbook.forms.survey_writeback import COMMENT_SEP, MARK_AUTHOR, MARK_TOKEN
+        from credit_workbook.forms.survey_writeback import (
+            COMMENT_SEP,
+            MARK_AUTHOR,
+            MARK_TOKEN,
+        )
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -21,7 +21,13 @@ TITLE = "信用管理"
 
 def _actions():
     from credit_workbook.ribbon import ledger, register, review, shipment, survey
-    from credit_workbook.ribbon.recognise import LEDGER, REGISTER, REVIEW, SHIPMENT, SURVEY
+    from credit_workbook.ribbon.recognise import (
+        LEDGER,
+        REGISTER,
+        REVIEW,
+        SHIPMENT,
+        SURVEY,
+    )
 
     return {SURVEY: survey.rate_survey, REGISTER: register.recompute_register, LEDGER: ledger.check_ledger,
             REVIEW: review.refresh_review, SHIPMENT: shipment.check_requests}
@@ -95,7 +101,7 @@ def _live(work, book=None) -> Outcome | None:
     except UserError as exc:
         log(ws, f"{getattr(port, 'name', '?')}: {exc}")
         _say(port, book, str(exc))
-    except Exception as exc:  # a fault of ours: a short message, the traceback in the log
+    except Exception as exc:  # noqa: BLE001 - a fault of ours: a short message, the traceback in the log
         path = log(ws, f"{getattr(port, 'name', '?')}: 内部错误", exc)
         _say(port, book, f"内部错误：{type(exc).__name__}: {exc}\n详细信息已记录在 {path}")
     return None
@@ -108,8 +114,10 @@ def _say(port, book, text: str) -> None:
             port.alert(text, title=TITLE)
         elif book is not None:
             book.app.alert(text, title=TITLE)
-    except Exception:  # Excel itself is gone: the log has it
-        pass
+    except Exception as exc:  # noqa: BLE001 - Excel itself is gone: the log keeps what could not be said
+        from credit_workbook.ribbon.home import log
+
+        log(None, f"无法在 Excel 中显示：{text}", exc)
 
 
 def main_button(book=None) -> Outcome | None:
@@ -165,6 +173,6 @@ def _open_folder(folder: Path) -> None:
     import sys
 
     if os.name == "nt":
-        os.startfile(folder)  # noqa: S606 - Explorer on the user's own folder
+        os.startfile(folder)
     else:
         subprocess.Popen(["open" if sys.platform == "darwin" else "xdg-open", str(folder)])

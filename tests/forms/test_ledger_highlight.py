@@ -454,7 +454,7 @@ def test_scanner_handles_prefixes_implicit_rows_and_chunk_edges(chunk):
                 .replace(b'<x:c r="E7" s="4"/>', b'<x:c r="E7" s="104"/>')
                 .replace(b"<x:legacyDrawingHF", b'<x:legacyDrawing rel:id="rId5"/><x:legacyDrawingHF'))
     assert out == expected
-    assert scan.first_cells == {2: (1, "A2"), 7: (3, "C7")}  # row 5 is empty: nothing to comment
+    assert scan.first_cells == {2: "A2", 7: "C7"}  # row 5 is empty: nothing to comment
     assert scan.legacy_rid == "rId5"
 
 

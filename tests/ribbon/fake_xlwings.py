@@ -191,10 +191,10 @@ class SheetApi:
         self.Protection = _Protection()
         self.protect_calls: list[dict] = []
 
-    def Unprotect(self, password=""):  # noqa: N802 - COM names
+    def Unprotect(self, password=""):
         self.ProtectContents = False
 
-    def Protect(self, password="", **kwargs):  # noqa: N802
+    def Protect(self, password="", **kwargs):
         self.ProtectContents = True
         self.protect_calls.append(kwargs)
         for k, v in kwargs.items():
@@ -297,7 +297,7 @@ class Range:
 
     @property
     def last_cell(self) -> Range:
-        r1, c1, r2, c2 = self._one()
+        _, _, r2, c2 = self._one()
         return Range(self.sheet, [(r2, c2, r2, c2)])
 
     @property
@@ -331,6 +331,8 @@ class Range:
         r1, c1, r2, c2 = self._one()
         grid = data if isinstance(data, list) and data and isinstance(data[0], list) else \
             [data] if isinstance(data, list) else [[data]]
+        if (r2 - r1, c2 - c1) != (0, 0) and (r2 - r1 + 1, c2 - c1 + 1) != (len(grid), len(grid[0])):
+            raise AssertionError(f"{self.address}: {len(grid)}×{len(grid[0])} values for a range of another shape")
         for i, row in enumerate(grid):
             for j, v in enumerate(row):
                 v = _as_com(v)

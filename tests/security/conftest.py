@@ -11,10 +11,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from mail.conftest import configure_mail, smtp_server  # noqa: F401 — smtp_server: the fixture of tests/mail
 
 from credit_workbook.cli import main
 from credit_workbook.workspace import Workspace
-from mail.conftest import Recorder, configure_mail, free_port, smtp_server  # noqa: F401 — fixture re-export
 
 from .hostile import PERIOD, build
 

@@ -17,11 +17,12 @@ from datetime import date, datetime
 from decimal import Decimal as D
 from pathlib import Path
 
-from credit_workbook.core.uscc import make_uscc
-from credit_workbook.workspace import Workspace, init_workspace
 from formfill import COMPLETE_A, fill
 from ingest.ledgers import Block, detail_rows, write_detail
 from register.conftest import Approver
+
+from credit_workbook.core.uscc import make_uscc
+from credit_workbook.workspace import Workspace, init_workspace
 
 PERIOD = "2026-10"
 PAYLOADS = (
@@ -90,14 +91,14 @@ def receivables() -> list[Block]:
     for i, (code, name) in enumerate(CUSTOMERS):
         voucher, summary = PAYLOADS[(i + 1) % len(PAYLOADS)], PAYLOADS[(i + 2) % len(PAYLOADS)]
         blocks.append(Block(code, name, D(50000 + 10000 * i), [
-            (3, voucher, summary, D("80000.00"), D("0")),
-            (20, PAYLOADS[(i + 5) % len(PAYLOADS)], PAYLOADS[i], D("0"), D("30000.00")),
+            (3, voucher, summary, D("80000.00"), D(0)),
+            (20, PAYLOADS[(i + 5) % len(PAYLOADS)], PAYLOADS[i], D(0), D("30000.00")),
         ]))
     return blocks
 
 
 def prepayments() -> list[Block]:
-    return [Block(code, name, D("20000.00"), [(6, PAYLOADS[0], PAYLOADS[4], D("40000.00"), D("0"))],
+    return [Block(code, name, D("20000.00"), [(6, PAYLOADS[0], PAYLOADS[4], D("40000.00"), D(0))],
                   account="预付账款") for code, name in SUPPLIERS]
 
 

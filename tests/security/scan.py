@@ -10,7 +10,7 @@ from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
 
-_FORMULA = re.compile(rb'<c\b[^>]*?\br="([A-Z]+\d+)"[^>]*>(?:(?!</c>).)*?<f\b[^>]*>([^<]*)</f>', re.S)
+_FORMULA = re.compile(rb'<c\b[^>]*?\br="([A-Z]+\d+)"[^>]*>(?:(?!</c>).)*?<f\b[^>]*>([^<]*)</f>', re.DOTALL)
 _XML_TEXT = re.compile(rb">([^<]+)<")
 
 

@@ -20,7 +20,15 @@ import pytest
 from oracles import requires_soffice, soffice_convert_many
 from python_calamine import CalamineWorkbook
 
-from .hostile import COMPANY, CUSTOMERS, FORMULA_MARKERS, PAYLOADS, PERIOD, SHOWN, SUPPLIERS
+from .hostile import (
+    COMPANY,
+    CUSTOMERS,
+    FORMULA_MARKERS,
+    PAYLOADS,
+    PERIOD,
+    SHOWN,
+    SUPPLIERS,
+)
 from .scan import eml, external_links, formulas, workbooks
 
 FORMS = (f"客户信用等级分类汇总表_{PERIOD}.xlsx", f"预付赊销客户汇总表_{PERIOD}.xlsx",

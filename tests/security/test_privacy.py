@@ -60,7 +60,7 @@ def test_mask_xlsx_reaches_every_text_part_and_nothing_else(constant_memory):
     text = all_text(masked)
     assert CODE not in text and ACCT not in text
     assert "9133****108P" in text and "6222****0009" in text
-    sheet = CalamineWorkbook.from_path_or_filelike(io.BytesIO(masked)).get_sheet_by_name("表").to_python()
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(masked)).get_sheet_by_name("表").to_python()
     assert sheet[0][0] == "名称（9133****108P）" and sheet[1][0] == "账号 6222****0009"
     assert sheet[2][0] == 123456789012345  # numbers untouched
 
@@ -86,7 +86,8 @@ def test_without_masking_the_attachments_and_the_export_carry_the_codes(hostile)
     assert all(USCC[LEAKY] not in text for where, text in outgoing if where.endswith(".eml"))  # bodies: never
     assert any(USCC[LEAKY] in text for where, text in outgoing if where.endswith(".xlsx"))  # typed into a name
     rows = {r["客户编码"]: r for r in _csv_rows(hostile)}
-    assert rows["KH001"]["统一社会信用代码"] == USCC["KH001"] or rows["KH001"]["统一社会信用代码"] == "\t" + USCC["KH001"]
+    assert rows["KH001"]["统一社会信用代码"] == USCC["KH001"]
+    assert rows["KH002"]["统一社会信用代码"] == "\t" + USCC["KH002"]  # all digits: a tab keeps Excel from 9.13E+17
     assert rows["KH002"]["结算账号"].strip() == ACCOUNT["KH002"]
 
 
@@ -120,3 +121,16 @@ def test_export_mask_flag_masks_without_the_setting(hostile_copy):
     assert code == 0 and "已隐去" in out and err == ""
     raw = (ws.out_dir(PERIOD) / f"客户信用等级_{PERIOD}.csv").read_text(encoding="utf-8-sig")
     assert [s for s in SECRETS if s in raw] == [] and mask_id(USCC["KH001"]) in raw
+
+
+def test_export_names_what_it_could_not_read_and_refuses_before_any_run(hostile_copy, tmp_path):
+    ws = hostile_copy
+    code, _, err = cli("export", ws.root)
+    assert code == 2 and err.startswith("错误：") and "credit-workbook run" in err and "Traceback" not in err
+    assert cli("run", ws.root, "--period", PERIOD)[0] == 0
+    (ws.surveys / "KH003.xlsx").unlink()  # gone since the run
+    code, out, err = cli("export", ws.root)
+    assert code == 0 and "已导出 9 户" in out
+    assert "surveys/KH003.xlsx" in err and "留空" in err
+    rows = {r["客户编码"]: r for r in _csv_rows(ws)}
+    assert rows["KH003"]["统一社会信用代码"] == "" and rows["KH003"]["信用等级"] == "A"
