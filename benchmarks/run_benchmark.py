@@ -24,9 +24,11 @@ What it does:
    run/floor ratio, the floor's components and the issue's targets (≤ 1.5 × floor and ≤ 1 GiB at 100,000 lines;
    ≤ 2 × floor and ≤ 2 GiB at 1,000,000 lines).
 
-Wall time is measured around each child; peak RSS is the child's own
-``ru_maxrss`` from ``os.wait4`` (``getrusage(RUSAGE_CHILDREN)`` would be the
-maximum over every child so far, the generator included). ``--profile``
+Wall time is measured around each child; CPU and ``ru_maxrss`` come from
+``os.wait4`` (``getrusage(RUSAGE_CHILDREN)`` would be the maximum over every
+child so far, the generator included). A run may use a second process of
+its own, so the peak RSS reported is the larger of ``ru_maxrss`` (the
+largest single process) and the sampled sum over the child's process tree. ``--profile``
 adds one ``python -m cProfile`` run and prints its top entries.
 
 Children import the package from this checkout (PYTHONPATH), so the
@@ -88,22 +90,74 @@ def child_env() -> dict[str, str]:
     return env
 
 
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of ``pid`` and all its descendants now (Linux /proc; 0 where unreadable)."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status", "rb") as fh:
+                for line in fh:
+                    if line.startswith(b"VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children", "rb") as fh:
+                    todo += [int(c) for c in fh.read().split()]
+        except (OSError, ValueError):
+            continue  # ended meanwhile
+    return total
+
+
+class TreeSampler:
+    """The peak of the summed RSS of a process and its children, sampled every 50 ms.
+
+    ``wait4``'s ``ru_maxrss`` is the largest single process of the tree, not
+    the sum: a run that hands work to a second process would look smaller
+    than the memory it really holds at once.
+    """
+
+    def __init__(self, pid: int):
+        import threading
+
+        self.pid, self.peak = pid, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        if os.path.isdir("/proc"):
+            self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.05):
+            self.peak = max(self.peak, _tree_rss(self.pid))
+
+    def stop(self) -> int:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+        return self.peak
+
+
 def measure(cmd: list[str], log_path: Path) -> Measurement:
-    """Run ``cmd``; its wall time and its own peak RSS (not the maximum over all children so far).
+    """Run ``cmd``; its wall time, CPU and peak RSS (its own tree's, not the maximum over all children so far).
 
     The child runs in the log's folder, never in the checkout: ``python -m``
     puts the current directory first on sys.path, which would import the
     work tree's package instead of the one PYTHONPATH names (``--commit``).
+    CPU and ``ru_maxrss`` from ``wait4`` include the child's own workers
+    (reaped before it exits); the peak is the larger of that and the
+    sampled sum over the process tree (``TreeSampler``).
     """
     with open(log_path, "wb") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=log_path.parent, env=child_env())
+        sampler = TreeSampler(proc.pid)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
+        tree_peak = sampler.stop()
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4; tell Popen
     scale = 1 if sys.platform == "darwin" else 1024  # Linux reports KiB, macOS bytes
-    return Measurement(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * scale, proc.returncode,
-                       str(log_path), os.getloadavg()[0])
+    return Measurement(wall, usage.ru_utime + usage.ru_stime, max(usage.ru_maxrss * scale, tree_peak),
+                       proc.returncode, str(log_path), os.getloadavg()[0])
 
 
 def tail(path: str, n: int = 30) -> str:
@@ -376,14 +430,16 @@ def phase_run(base: Path, work: Path, period: str) -> str:
         raise SystemExit(f"phase timing failed; see {work / 'phases.stderr.log'}")
     data = json.loads(log_path.read_text(encoding="utf-8").strip().splitlines()[-1])
     shutil.rmtree(ws, ignore_errors=True)
-    rows = [("| phase (function called by run_month; `inner` = part of a phase) | calls | seconds | share "
-            "| peak RSS growth |"), "|---|---:|---:|---:|---:|"]
+    rows = [("| phase (function called by run_month; `inner` = part of a phase; `worker` = in the second "
+             "process, beside the others) | calls | seconds | share | peak RSS growth |"), "|---|---:|---:|---:|---:|"]
     for p in data["phases"]:
         if p["seconds"] >= 0.05 or p.get("peak_growth_mib", 0) >= 5:
             rows.append(f"| `{p['name']}` | {p['calls']:,} | {p['seconds']:.2f} | {p['seconds'] / data['total']:.0%} "
                         f"| {p.get('peak_growth_mib', 0):,.0f} MiB |")
+    worker = data.get("worker_peak_rss_mib", 0)
     rows.append(f"| whole run in-process (without interpreter start) | | {data['total']:.2f} | 100% "
-                f"| peak {data.get('peak_rss_mib', 0):,.0f} MiB |")
+                f"| peak {data.get('peak_rss_mib', 0):,.0f} MiB"
+                + (f" (+ worker process {worker:,.0f} MiB)" if worker else "") + " |")
     return "\n".join(rows)
 
 

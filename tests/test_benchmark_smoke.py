@@ -51,7 +51,7 @@ def test_benchmark_runs_end_to_end(tmp_path):
     assert "| whole run in-process" in proc.stdout
     phases = json.loads((tmp_path / "work" / "phases.log").read_text(encoding="utf-8").splitlines()[-1])
     names = {p["name"] for p in phases["phases"]}
-    assert any(n.endswith("check_surveys") for n in names), names  # the timer still finds run_month's phases
+    assert any(n.endswith("start_survey_check") for n in names), names  # the timer still finds run_month's phases
     figures = json.loads(result.read_text(encoding="utf-8"))
     # every ledger month was accepted and every counterparty (surveys + ledger-only) evaluated
     assert figures["sanity"]["exit"] == 0

@@ -9,6 +9,7 @@ workbook.
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from collections.abc import Sequence
@@ -83,13 +84,19 @@ class Styles:
         self._wb = wb
         self.size = size
         self._cache: dict[tuple, object] = {}
+        self._asked: dict[tuple, object] = {}  # the props as asked (order, Nones) → the same Format
 
     def get(self, **props):
+        asked = tuple(props.items())  # a form asks for the same few looks tens of thousands of times
+        found = self._asked.get(asked)
+        if found is not None:
+            return found
         base = {"font_name": BODY_FONT, "font_size": self.size, "valign": "vcenter"}
         base.update({k: v for k, v in props.items() if v is not None})
         key = tuple(sorted(base.items()))
         if key not in self._cache:
             self._cache[key] = self._wb.add_format(base)
+        self._asked[asked] = self._cache[key]
         return self._cache[key]
 
     # -- roles -----------------------------------------------------------
@@ -135,6 +142,7 @@ class Styles:
 
 
 # -- text measurement (no autofit in XlsxWriter for merged/wrapped cells) ----
+@functools.lru_cache(maxsize=4096)  # row heights measure the same names and measures over and over
 def text_units(text: str) -> float:
     """Width of ``text`` in Excel column units: a CJK character is about two."""
     return sum(2.1 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text)

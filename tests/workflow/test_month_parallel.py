@@ -158,3 +158,24 @@ def test_both_processes_share_the_chunks_and_results_keep_their_order():
     assert [x for x, _ in done] == list(range(40)) and ticks == [str(x) for x in range(40)]
     pids = {pid for _, pid in done}
     assert os.getpid() in pids and len(pids) == 2  # the worker started at the front, this process took the back
+
+
+@pytest.mark.slow
+def test_a_generated_month_above_the_thresholds_gives_the_same_bytes(tmp_path):
+    """The benchmark's kind of workspace, big enough that the default run uses the worker for both jobs."""
+    import subprocess
+    import sys
+
+    bench = Path(__file__).resolve().parents[2] / "benchmarks" / "make_workspace.py"
+    subprocess.run([sys.executable, str(bench), str(tmp_path / "ws"), "--counterparties", "400",
+                    "--lines", "30000", "--months", "1"], check=True, capture_output=True, timeout=600)
+    assert sum(p.stat().st_size for p in (tmp_path / "ws" / "inbox").iterdir()) >= second_process.HIGHLIGHT_BYTES
+    roots = {}
+    for mode in (False, None):
+        roots[mode] = tmp_path / str(mode)
+        shutil.copytree(tmp_path / "ws", roots[mode])
+        before = children_cpu()
+        run_month(Workspace(roots[mode]), "2026-10", parallel=mode)
+        assert (children_cpu() > before) is (mode is None)
+    a, b = outputs(roots[False]), outputs(roots[None])
+    assert a.keys() == b.keys() and [k for k in a if a[k] != b[k]] == []

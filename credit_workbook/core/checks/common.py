@@ -64,9 +64,20 @@ def debit_places(history: CounterpartyHistory | None, day: date, ref: str | None
         return ()
     accounts = history.exposure_accounts
     return tuple(dict.fromkeys(
-        m.place for m in history.movements
-        if m.day == day and m.debit != 0 and m.place and (ref is None or m.ref == ref)
+        m.place for m in _movements_on(history, day)
+        if m.debit != 0 and m.place and (ref is None or m.ref == ref)
         and history.account_of(m.account) in accounts))
+
+
+def _movements_on(history: CounterpartyHistory, day: date) -> list:
+    """The history's movements of ``day`` in ledger order, indexed once per (immutable) history:
+    R03 asks for the rows behind every shipment day."""
+    index = history.__dict__.get("_by_day")
+    if index is None:
+        index = history.__dict__["_by_day"] = {}
+        for m in history.movements:
+            index.setdefault(m.day, []).append(m)
+    return index.get(day, [])
 
 
 def item_places(history: CounterpartyHistory | None, items: Iterable[OpenItem]) -> tuple[str, ...]:
