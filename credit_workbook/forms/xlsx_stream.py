@@ -17,6 +17,13 @@ byte for byte except the parts that must change:
   one added worksheet (the legend) written with inline strings so the shared
   string table stays untouched.
 
+Scale (a month of 1,000,000 ledger lines, one row in eight flagged): the
+sheet is read in 1 MiB chunks and jumped through by byte searches (see
+``rewrite_sheet``), members are handed to zipfile in ~1 MiB pieces, and the
+comments, their VML drawing and the legend are generated while they are
+written. Memory grows with the flagged rows only (about 90 MiB for 122,000),
+never with the sheet.
+
 XML safety: small parts are parsed with defusedxml (no DTD at all); the
 streamed sheet refuses any ``<!DOCTYPE``/``<!ENTITY`` it meets. The caller
 runs the zip-bomb guard first.
@@ -475,9 +482,8 @@ class SheetScan:
 class BufferedOut:
     """Hands a zip member its bytes in ~1 MiB pieces.
 
-    zipfile runs crc32 and the compressor once per ``write``: the rows of a
-    ledger come out as hundreds of thousands of small pieces, and per-call
-    overhead cost more than the compression itself (166,845 writes, 4.2 s).
+    zipfile runs crc32 and the compressor, through Python, once per ``write``;
+    a copy streamed row by row made 166,845 writes for a 100k-row ledger.
     """
 
     def __init__(self, dst: BinaryIO, size: int = CHUNK):

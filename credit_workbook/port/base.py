@@ -120,8 +120,9 @@ class WorkbookPort(Protocol):
     def tables(self) -> dict[str, tuple[str, str]]:
         """Excel tables: name -> (sheet, "A1:D6")."""
 
-    def values(self, sheet: str) -> list[list]:
-        """The sheet from A1 to its last used cell; blanks are None, dates datetime/date, numbers int/float."""
+    def values(self, sheet: str, max_rows: int | None = None) -> list[list]:
+        """The sheet from A1 to its last used cell (or its first ``max_rows`` rows); blanks are None,
+        dates datetime/date, numbers int/float."""
 
     def write_survey(self, problems: Sequence, results) -> None:
         """A Form 1's result cells and problem marks (old marks of ours cleared first)."""
@@ -141,7 +142,7 @@ class WorkbookPort(Protocol):
         """A generated form written anew by ``write(path)``; returns where it now is."""
 
     def clear_marks(self) -> int:
-        """Remove every mark of ours (colours, notes, result marks stay for surveys); returns how many."""
+        """Remove every mark of ours (a survey's result cells stay: they are results, not marks); returns how many."""
 
     def marks(self) -> dict[tuple[str, str], Mark]:
         """Our marks by (sheet, coord)."""

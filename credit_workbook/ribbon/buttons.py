@@ -65,8 +65,8 @@ def _audit(ws, port, outcome: Outcome) -> None:
                     backups=[str(p) for p in outcome.backups], written=[str(p) for p in outcome.written])
 
 
-def press_file(path: Path, workspace: Path | None = None) -> Outcome:
-    """The main button's action on a file (the CLI's ``button``)."""
+def press_file(path: Path, workspace: Path | None = None, *, clear: bool = False) -> Outcome:
+    """The main button's action on a file (the CLI's ``button``); ``clear`` takes the tool's marks off instead."""
     from credit_workbook.port.file import FileBook
     from credit_workbook.ribbon.home import find_workspace
 
@@ -74,7 +74,20 @@ def press_file(path: Path, workspace: Path | None = None) -> Outcome:
     if not path.is_file():
         raise UserError(f"{path}: 文件不存在")
     ws = find_workspace(path, workspace)
-    return press(FileBook(path, backup_dir=ws.backups), ws)
+    port = FileBook(path, backup_dir=ws.backups)
+    return clear_marks(port, ws) if clear else press(port, ws)
+
+
+def clear_marks(port, ws) -> Outcome:
+    """The tool's colours and comments off a workbook, the user's own kept (after a backup, like any write-back)."""
+    from credit_workbook.workspace import workspace_lock
+
+    with workspace_lock(ws):
+        count = port.clear_marks()
+        outcome = Outcome(None, f"{port.name}：已清除 {count} 处标注" if count else f"{port.name}：没有本工具的标注")
+        outcome.backups += port.finish()
+        _audit(ws, port, outcome)
+    return outcome
 
 
 # ---------------------------------------------------------------- Excel
@@ -123,56 +136,3 @@ def _say(port, book, text: str) -> None:
 def main_button(book=None) -> Outcome | None:
     """信用管理 › 检查并评定: whatever the active workbook is, do what it needs."""
     return _live(press, book)
-
-
-def clear_marks_button(book=None) -> Outcome | None:
-    """信用管理 › 清除标注: remove the tool's colours and notes from the active workbook."""
-
-    def work(port, ws) -> Outcome:
-        count = port.clear_marks()
-        port.finish()
-        return Outcome(None, f"{port.name}：已清除 {count} 处标注" if count else f"{port.name}：没有本工具的标注")
-
-    return _live(work, book)
-
-
-def open_workspace_button(book=None, opener=None) -> Outcome | None:
-    """信用管理 › 打开工作目录: the folder of the active workbook's workspace in Explorer."""
-
-    def work(port, ws) -> Outcome:
-        (opener or _open_folder)(ws.root)
-        return Outcome(None, f"已打开工作目录 {ws.root}", written=[])
-
-    return _live(work, book)
-
-
-def month_summaries_button(book=None) -> Outcome | None:
-    """信用管理 › 生成本月汇总: ``rate`` for the latest month (Forms 2–4, results.json) from the ribbon."""
-
-    def work(port, ws) -> Outcome:
-        from credit_workbook.actions.month import run_month
-        from credit_workbook.workspace import workspace_lock
-
-        port.status("正在生成本月汇总表……")
-        with workspace_lock(ws):
-            report = run_month(ws, ingest=False, command="rate")
-        made = [p for p in report.outputs if p.parent.name == report.period]
-        outcome = Outcome(None, f"已生成 {report.period} 的汇总表（评定日期 {report.as_of:%Y-%m-%d}），"
-                                f"在 {ws.out_dir(report.period)}",
-                          [f"未采用：{r['file']}" for r in report.rejected], exit_code=report.exit_code,
-                          written=made)
-        port.status(outcome.summary)
-        return outcome
-
-    return _live(work, book)
-
-
-def _open_folder(folder: Path) -> None:
-    import os
-    import subprocess
-    import sys
-
-    if os.name == "nt":
-        os.startfile(folder)
-    else:
-        subprocess.Popen(["open" if sys.platform == "darwin" else "xdg-open", str(folder)])

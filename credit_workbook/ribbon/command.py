@@ -19,12 +19,13 @@ def add_button_parser(sub) -> None:
     p.add_argument("file", type=Path, help="工作簿文件（.xlsx/.xlsm；台账也可为 .xls/.csv）")
     p.add_argument("--workspace", type=Path,
                    help="工作目录（默认：文件所在的、含 credit.toml 的上级目录，或环境变量 CREDIT_WORKBOOK_HOME）")
+    p.add_argument("--clear", action="store_true", help="清除本工具加上的着色和批注（先备份），不做检查")
 
 
 def run_button_command(args, out: TextIO, err: TextIO) -> int:
     from credit_workbook.ribbon.buttons import press_file
 
-    outcome = press_file(args.file, args.workspace)
+    outcome = press_file(args.file, args.workspace, clear=args.clear)
     for line in outcome.lines():
         print(line, file=out)
     return outcome.exit_code

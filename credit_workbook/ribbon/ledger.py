@@ -96,6 +96,6 @@ def check_ledger(port, ws, found=None) -> Outcome:
     shown = "，".join(f"{s}{n}行" for s, n in counts.items() if n) or "没有违反制度的账行"
     summary = f"{port.name}（{preview.period} {preview.shape}）：{shown}；格式与余额检查通过"
     details = [*preview.notes, *preview.warnings]
-    for m in marks[:20]:
-        details.append(f"{m.sheet} 第{m.row}行：{m.text.splitlines()[0]}")
+    for m in sorted(marks, key=lambda m: SEVERITIES.index(m.severity))[:20]:  # the worst first
+        details.append(f"[{m.severity}] {m.sheet} 第{m.row}行：{m.text.splitlines()[0]}")
     return Outcome(LEDGER, summary, details, written=[copy] if copy else [])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 
 import openpyxl
@@ -101,12 +102,17 @@ def test_a_fault_of_ours_is_a_short_message_and_a_logged_traceback(ws, monkeypat
     assert "Traceback" in log and "KeyError: 'boom'" in log
 
 
-def test_clear_marks_button_takes_off_what_the_main_button_put_on(ws):
+def test_clear_marks_takes_off_what_the_main_button_put_on(ws):
+    """Over the port, so Excel (stand-in) and ``button --clear`` share it; the form's own fills come back."""
+    from credit_workbook.port.excel import ExcelBook
+    from credit_workbook.ribbon.buttons import clear_marks
+    from credit_workbook.workspace import Workspace
+
     book = fake_xlwings.Book.load(ws / "surveys/KH035_金泰服装.xlsx")
     before = {k: dict(getattr(book.sheets[0], k)) for k in ("cells", "colours", "note_texts")}
     ribbon.main_button(book)
     assert book.sheets[0].note_texts and any(n.name.startswith("_credit_fills_") for n in book.names)
-    outcome = ribbon.clear_marks_button(book)
+    outcome = clear_marks(ExcelBook(book), Workspace.open(ws))
     assert outcome.summary.endswith("已清除 1 处标注")
     sheet = book.sheets[0]
     assert sheet.colours == before["colours"] and sheet.note_texts == before["note_texts"]
@@ -114,25 +120,19 @@ def test_clear_marks_button_takes_off_what_the_main_button_put_on(ws):
     assert sheet.api.ProtectContents
 
 
-def test_open_workspace_button_opens_the_books_workspace(ws):
-    opened = []
-    book = fake_xlwings.Book.load(ws / "surveys/KH001_锦绣服饰.xlsx")
-    from credit_workbook.ribbon.buttons import open_workspace_button
+def test_button_clear_on_a_file_removes_the_marks_after_a_backup(ws):
+    from credit_workbook.cli import main
 
-    open_workspace_button(book, opener=opened.append)
-    assert opened == [ws]
-
-
-def test_month_summaries_button_builds_the_months_forms(ws):
-    out = ws / "out/2026-10"
-    for p in out.glob("*.xlsx"):
-        p.unlink()
-    book = fake_xlwings.Book.load(ws / "surveys/KH001_锦绣服饰.xlsx")
-    outcome = ribbon.month_summaries_button(book)
-    assert outcome.exit_code == 0 and "2026-10" in outcome.summary
-    assert {p.name for p in outcome.written} >= {"客户信用等级分类汇总表_2026-10.xlsx", "results.json",
-                                                 "预付赊销客户汇总表_2026-10.xlsx", "客户授信额度执行评价表_2026-10.xlsx"}
-    assert all(p.is_file() for p in outcome.written)
+    form = ws / "surveys/KH035_金泰服装.xlsx"
+    original = form.read_bytes()
+    assert main(["button", str(form)], io.StringIO(), io.StringIO()) == 0
+    marked = form.read_bytes()
+    assert marked != original
+    out = io.StringIO()
+    assert main(["button", str(form), "--clear"], out, io.StringIO()) == 0
+    assert "已清除" in out.getvalue()
+    assert form.read_bytes() != marked
+    assert any(p.read_bytes() == marked for p in (ws / ".credit/backups").rglob("*.xlsx"))
 
 
 def test_the_package_main_is_the_main_button(ws, monkeypatch):
