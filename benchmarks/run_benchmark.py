@@ -137,7 +137,7 @@ class TreeSampler:
         return self.peak
 
 
-def measure(cmd: list[str], log_path: Path) -> Measurement:
+def measure(cmd: list[str], log_path: Path, extra_env: dict[str, str] | None = None) -> Measurement:
     """Run ``cmd``; its wall time, CPU and peak RSS (its own tree's, not the maximum over all children so far).
 
     The child runs in the log's folder, never in the checkout: ``python -m``
@@ -149,7 +149,8 @@ def measure(cmd: list[str], log_path: Path) -> Measurement:
     """
     with open(log_path, "wb") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=log_path.parent, env=child_env())
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=log_path.parent,
+                                env={**child_env(), **(extra_env or {})})
         sampler = TreeSampler(proc.pid)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
@@ -393,8 +394,9 @@ def profile_run(base: Path, work: Path, period: str, top: int) -> str:
     ws = work / "profile-ws"
     shutil.copytree(base, ws, symlinks=True)
     prof = work / "run.prof"
+    # One process, so the profile sees every job (a second process's work would be missing from it).
     m = measure([sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "credit_workbook", "run", str(ws),
-                 "--period", period], work / "profile.log")
+                 "--period", period], work / "profile.log", {"CREDIT_WORKBOOK_PROCESSES": "1"})
     check_run(ws, period, m)
     buf = io.StringIO()
     stats = pstats.Stats(str(prof), stream=buf)

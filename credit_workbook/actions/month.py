@@ -2,9 +2,16 @@
 
 Order: ingest the inbox → check every survey → load the ledger history and
 the register → evaluate each counterparty (grade with ledger evidence, caps
-with 从低, position, aging) → write the marked forms, Form 2, Form 3 and
-results.json → record the run. The rules live in ``credit_workbook.core``;
-this module only decides what is read and where things are written.
+with 从低, position, aging) → write the marked forms, Forms 2–4, the
+highlighted ledger copies and results.json → record the run. The rules live
+in ``credit_workbook.core``; this module only decides what is read and where
+things are written.
+
+A big month uses both cores (``second_process``): a worker process reads
+the register and checks the surveys while this one ingests the inbox and
+decodes the ledger history, and it writes the highlighted copies and Forms
+2–4 while this one marks the surveys. The outputs are byte for byte those
+of the one-process order, which small months keep.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
-from credit_workbook.actions.second_process import HIGHLIGHT_BYTES, Helper, Pending
+from credit_workbook.actions.second_process import HIGHLIGHT_BYTES, SURVEY_FORMS, Helper, Pending
 from credit_workbook.actions.surveys import (
     CheckedSurvey,
     grade_summary_rows,
@@ -156,35 +163,33 @@ def month_flags(report: "MonthReport", histories: dict, register, previous: dict
 
 def highlight_period_ledgers(ws: Workspace, store, report: "MonthReport", out: Path, stamp: datetime) -> list[Path]:
     """A highlighted copy of each ledger file of the period, the rows behind every flag coloured."""
-    return start_highlights(ws, store, report, out, stamp, Helper(False)).result()
+    done = highlight_files(period_ledgers(ws, store, report.period), out, _all_flags(report), stamp)
+    report.notes.extend(d.summary() for d in done)
+    return [d.target for d in done]
 
 
-def start_highlights(ws: Workspace, store, report: "MonthReport", out: Path, stamp: datetime,
-                     helper: Helper) -> Pending:
-    """``highlight_period_ledgers`` through ``helper``: in its worker process when the ledgers are big.
+def period_ledgers(ws: Workspace, store, period: str) -> list[tuple[Path, str]]:
+    """(archived file, the name finance dropped it as) of every active ledger file of ``period``."""
+    return [(ws.root / lf.archived_path, lf.original_name) for lf in store.ledger_files(active_only=True)
+            if lf.period == period and lf.archived_path]
 
-    The ``.result()`` is the list of copies written; their summaries go into
-    ``report.notes`` then, so notes keep the order of the one-process run.
-    """
-    files = [(ws.root / lf.archived_path, lf.original_name) for lf in store.ledger_files(active_only=True)
-             if lf.period == report.period and lf.archived_path]
-    size = sum(path.stat().st_size for path, _ in files if path.is_file())
-    flags = [f for fl in report.flags.values() for f in fl]
-    pending = helper.call(highlight_files, files, out, flags, stamp, worth=size >= HIGHLIGHT_BYTES)
 
-    def written() -> list[Path]:
-        done = pending.result()
-        report.notes.extend(d.summary() for d in done)
-        return [d.target for d in done]
-
-    return Pending(written)
+def _all_flags(report: "MonthReport") -> list:
+    return [f for fl in report.flags.values() for f in fl]
 
 
 def highlight_files(files: list[tuple[Path, str]], out: Path, flags: list, stamp: datetime) -> list:
-    """The worker's job: ``highlight_ledger`` of each (archived file, name it was dropped as)."""
+    """``highlight_ledger`` of each (archived file, display name): one job, for whichever process takes it."""
     from credit_workbook.forms.ledger_highlight import highlight_ledger
 
     return [highlight_ledger(path, out, flags, name, created=stamp) for path, name in files]
+
+
+def write_form(path: Path, writer, *args) -> Path:
+    """One summary form written atomically: one job, for whichever process takes it."""
+    with atomic_target(path) as tmp:
+        writer(tmp, *args)
+    return path
 
 
 def run_month(ws: Workspace, period: str | None = None, as_of: date | None = None, *, ingest: bool = True,
@@ -199,23 +204,30 @@ def run_month(ws: Workspace, period: str | None = None, as_of: date | None = Non
     policy = ws.policy()
     files = ws.survey_files()
     with Helper(parallel) as helper, Store(ws.store_path) as store:
-        forms = _start_surveys(files, helper, progress)  # in the worker, beside the ingest, when many
+        reads = _start_reading(ws, files, helper, progress)  # in the worker, beside the ingest, when many
         ingested = ingest_inbox(ws, store, policy) if ingest else None
         period, as_of = resolve_period(period, as_of, latest_period(store))
         report = MonthReport(period, as_of, ingest=ingested)
         if ingested is not None:
             report.rejected.extend(ingested.rejected_inputs())
-        register, total = _evaluate(ws, store, policy, report, forms)  # the histories die here
+        register, total = _evaluate(ws, store, policy, report, reads)  # the histories die here
         _write_outputs(ws, store, policy, report, register, total, in_place, progress, helper,
                        only_with_problems=ingest and not in_place)
         _record(ws, store, report, command, started, in_place)
     return report
 
 
-def _start_surveys(files: list[Path], helper: Helper, progress) -> Pending:
-    """The survey check, started now when a worker does it; else it runs where ``_collect_surveys`` asks."""
+def _start_reading(ws: Workspace, files: list[Path], helper: Helper, progress) -> tuple[Pending, Pending]:
+    """The register and the surveys, read and checked by the worker when there are many forms.
+
+    Neither needs the inbox; kept in this process they are read where
+    ``_evaluate`` asks for them, as they always were.
+    """
+    from credit_workbook.forms.register_reader import read_register
+
+    register = helper.call(read_register, ws.register, worth=len(files) >= SURVEY_FORMS)  # the worker's first job
     if progress is None:
-        return start_survey_check(files, helper)
+        return register, start_survey_check(files, helper)
     ticks: list = []
 
     def tick(name: str) -> None:  # the bar starts when the first form is done, as it always did
@@ -223,24 +235,24 @@ def _start_surveys(files: list[Path], helper: Helper, progress) -> Pending:
             ticks.append(progress.start("校验调查表", len(files)))
         ticks[0](name)
 
-    return start_survey_check(files, helper, tick)
+    return register, start_survey_check(files, helper, tick)
 
 
 def _collect_surveys(ws: Workspace, forms: Pending):
-    """The checked forms, merged in file order (waits for the worker when it has them)."""
+    """The checked forms, merged in file order: this process takes the chunks the worker has not
+    started, then waits for the rest."""
     return merge_checks(forms.result(), lambda p: _rel(ws, p))
 
 
-def _evaluate(ws: Workspace, store, policy, report: MonthReport, forms: Pending):
+def _evaluate(ws: Workspace, store, policy, report: MonthReport, reads: tuple[Pending, Pending]):
     """Surveys checked, history and register read, every counterparty evaluated and checked."""
     import hashlib
 
-    from credit_workbook.forms.register_reader import read_register
     from credit_workbook.ledger.history_store import histories_from, read_ledger
 
     ledger = read_ledger(store)  # needs no survey: done while a worker may still be checking them
-    register = read_register(ws.register)
-    report.checked, rejected = _collect_surveys(ws, forms)
+    register = reads[0].result()
+    report.checked, rejected = _collect_surveys(ws, reads[1])
     report.rejected.extend(rejected)
     surveys = {c.survey.customer_code: c for c in report.checked if c.survey}
     types = {code: c.survey.counterparty_type for code, c in surveys.items() if c.survey.counterparty_type}
@@ -267,11 +279,15 @@ def _evaluate(ws: Workspace, store, policy, report: MonthReport, forms: Pending)
 
 def _write_outputs(ws: Workspace, store, policy, report: MonthReport, register, total, in_place: bool, progress,
                    helper: Helper, only_with_problems: bool):
-    """Marked surveys, Forms 2–4, results.json and the highlighted ledgers of out/YYYY-MM/.
+    """Marked surveys, Forms 2–4, the highlighted ledgers and results.json of out/YYYY-MM/.
 
-    The highlighted copies need only the flags: a worker writes them while
-    this process writes the rest, and they are collected last, as ever.
+    Forms 2–4 and the highlighted copies need nothing more of the run: they
+    are shared with the worker (which starts on the ledgers, the biggest)
+    while this process marks the surveys. results.json comes last, when
+    everything it describes exists.
     """
+    from functools import partial
+
     from credit_workbook.forms.execution_review import write_execution_review
     from credit_workbook.forms.execution_rows import execution_rows
     from credit_workbook.forms.grade_summary import write_grade_summary
@@ -281,37 +297,41 @@ def _write_outputs(ws: Workspace, store, policy, report: MonthReport, register, 
     period, as_of = report.period, report.as_of
     out = ws.out_dir(period)
     stamp = datetime.combine(as_of, time(0, 0))  # output bytes depend on the inputs only
-    highlights = start_highlights(ws, store, report, out, stamp, helper)
     ratings = {cp.code: cp.rating for cp in report.counterparties if cp.rating}
+    meta = FormMeta(policy.company, period, as_of, created=stamp)
+    forms = [out / f"客户信用等级分类汇总表_{period}.xlsx", out / f"预付赊销客户汇总表_{period}.xlsx",
+             out / f"客户授信额度执行评价表_{period}.xlsx"]
+    overlimit = [OverlimitRow(o.code, o.approved_on, o.amount, o.doc_no) for o in register.overlimit]
+    rows4, flag_rows, salespeople = execution_rows(report.counterparties, {**report.flags, "": report.total_flags},
+                                                   period=period)
+    ledgers = period_ledgers(ws, store, period)
+    size = sum(path.stat().st_size for path, _ in ledgers if path.is_file())
+    written = helper.share([
+        (write_form, (forms[0], write_grade_summary,
+                      grade_summary_rows(list(ratings.values()), store.previous_grades(period)), meta)),
+        (write_form, (forms[1], write_register, _register_rows(report.counterparties), meta, total.jan1_exposure,
+                      overlimit)),
+        (write_form, (forms[2], partial(write_execution_review, meta=meta, flags=flag_rows, salespeople=salespeople),
+                      rows4)),
+        (highlight_files, (ledgers, out, _all_flags(report), stamp)),
+    ], worth=size >= HIGHLIGHT_BYTES or helper.running, worker_from_end=True)
     tick = progress.start("写入评定结果", len(report.checked)) if progress else _noop
     report.outputs, report.backups = mark_surveys(report.checked, ratings, out, in_place=in_place,
                                                   backup_dir=ws.backups, stamp=stamp, tick=tick,
                                                   only_with_problems=only_with_problems)
-    meta = FormMeta(policy.company, period, as_of, created=stamp)
-    form2 = out / f"客户信用等级分类汇总表_{period}.xlsx"
-    with atomic_target(form2) as tmp:
-        write_grade_summary(tmp, grade_summary_rows(list(ratings.values()), store.previous_grades(period)), meta)
-    form3 = out / f"预付赊销客户汇总表_{period}.xlsx"
-    overlimit = [OverlimitRow(o.code, o.approved_on, o.amount, o.doc_no) for o in register.overlimit]
-    with atomic_target(form3) as tmp:
-        write_register(tmp, _register_rows(report.counterparties), meta, total.jan1_exposure, overlimit)
-    form4 = out / f"客户授信额度执行评价表_{period}.xlsx"
-    rows4, flag_rows, salespeople = execution_rows(report.counterparties, {**report.flags, "": report.total_flags},
-                                                   period=period)
-    with atomic_target(form4) as tmp:
-        write_execution_review(tmp, rows4, meta=meta, flags=flag_rows, salespeople=salespeople)
     report.survey_files = {c.survey.customer_code: _rel(ws, c.path) for c in report.checked if c.survey}
     entries = [counterparty_entry(cp, report.survey_files.get(cp.code), report.flags[cp.code])
                for cp in report.counterparties]
-    results = build_results(period, f"{as_of:%Y-%m-%d}", entries, report.rejected, total, report.total_flags)
-    atomic_write(out / "results.json", dumps(results))
-    report.outputs += [form2, form3, form4, out / "results.json"]
-    report.outputs += _collect_highlights(highlights)
+    results = dumps(build_results(period, f"{as_of:%Y-%m-%d}", entries, report.rejected, total, report.total_flags))
+    *_, highlights = _collect_outputs(written)
+    report.notes.extend(d.summary() for d in highlights)
+    atomic_write(out / "results.json", results)
+    report.outputs += [*forms, out / "results.json"] + [d.target for d in highlights]
 
 
-def _collect_highlights(highlights: Pending) -> list[Path]:
-    """The highlighted copies (waits for the worker when it writes them)."""
-    return highlights.result()
+def _collect_outputs(written: Pending) -> list:
+    """The shared writes' results: this process takes the ones the worker has not started, then waits."""
+    return written.result()
 
 
 def _record(ws: Workspace, store, report: MonthReport, command: str, started: datetime, in_place: bool) -> None:

@@ -1,32 +1,37 @@
 """A second process for the month's independent work, so a run uses both cores of a finance PC.
 
 Reading 2,000 survey forms needs nothing the inbox holds, and the
-highlighted ledger copy needs nothing the summary forms need: each can run
-beside the other half of the month. Threads would not help (the work is
-Python and zlib under the GIL), so the helper is one worker process,
-started with ``spawn`` on every platform — what Windows must use anyway, so
-the path tested on Linux is the one Windows users get, and no lock held by
-a thread of ours (the progress bar, SQLite) is ever copied into a fork.
+highlighted ledger copy and the summary forms need nothing of each other:
+each can run beside the rest of the month. Threads would not help (the
+work is Python and zlib under the GIL), so the helper is one worker
+process, started with ``spawn`` on every platform — what Windows must use
+anyway, so the path tested on Linux is the one Windows users get, and no
+lock held by a thread of ours (the progress bar, SQLite) is ever copied
+into a fork.
+
+How a list of independent jobs is shared (``Helper.share``): a thread of
+this process hands the worker one job at a time from one end of the list,
+and whoever asks for the results does the jobs left from the other end
+itself. Neither process idles while the other has work, whichever part
+turns out bigger on the day (a huge ledger, a slow disk, thousands of forms).
 
 What stays the same whichever way a job runs:
 
-- **Results.** Jobs are pure functions of their arguments, and results come
-  back in submission order; the caller merges them as the one-process run
-  does. A job kept in this process runs when its result is asked for:
-  exactly where the one-process run always did it.
+- **Results** come back in job order; jobs are pure functions of their
+  arguments or write their own file, so the run's outputs are byte for
+  byte those of the one-process run. Jobs kept in this process run in job
+  order when their results are asked for.
 - **Errors.** An exception in the worker is re-raised here with its own
-  type and Chinese message (pickled back by ``concurrent.futures``). If the
-  worker dies (killed, out of memory) or cannot start at all, the job is
-  done again in this process: a run never fails because of the helper.
-- **Progress.** A thread of this process waits for the chunks in order and
-  ticks the bar per item while the main thread does its own part.
-- **Balance.** The main thread, once its own part is done, takes back the
-  chunks the worker has not started and does them itself: neither process
-  idles while the other has work, whichever half turns out bigger.
+  type and Chinese message (pickled back by ``concurrent.futures``); after
+  one, no further job starts, and the earliest job's error is raised. If
+  the worker dies (killed, out of memory) or cannot start at all, its job
+  is done again here: a run never fails because of the helper.
+- **Progress.** ``done(i)`` is called for every job in job order as the
+  finished part grows, from whichever thread finished it.
 
-Small jobs stay here (``worth``): starting Python and importing the readers
-costs ~0.3–0.5 s of the second core, more than a few hundred forms or a
-ledger of a few thousand lines take.
+Small work stays here (``worth``): starting Python and importing the
+readers costs ~0.3–0.5 s of the second core, more than a few hundred forms
+or a ledger of a few thousand lines take.
 """
 
 from __future__ import annotations
@@ -34,20 +39,22 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 __all__ = ["HIGHLIGHT_BYTES", "SURVEY_FORMS", "Helper", "Pending"]
 
 SURVEY_FORMS = 300  # forms (~1.8 ms each): fewer are checked before a worker has even imported its readers
-HIGHLIGHT_BYTES = 1024 * 1024  # archived .xlsx of the period: ~20,000 ledger lines, ~0.8 s to copy
+HIGHLIGHT_BYTES = 1024 * 1024  # archived .xlsx of the period: ~20,000 ledger lines, ~0.5 s to copy
 CHUNK = 50  # forms per job: the bar ticks every ~0.1 s and pickling stays negligible
 ENV = "CREDIT_WORKBOOK_PROCESSES"  # "1": never start a second process (a locked-down PC, a debugger)
 
+Job = tuple[Callable, tuple]  # fn, args: fn must be importable by name (the worker unpickles it)
+
 
 class Pending:
-    """A job's result, collected where the one-process run would have computed it."""
+    """Results to be collected later (and, for work kept here, computed then)."""
 
     def __init__(self, compute: Callable[[], Any]):
         self._compute = compute
@@ -57,11 +64,12 @@ class Pending:
 
 
 class Helper:
-    """Runs jobs in one spawned worker process, or here.
+    """Runs jobs in one spawned worker process and here.
 
-    ``mode``: None decides per job by its size (``worth``) — the default of
-    every run; True sends every job to the worker, False none (the tests
-    compare the two). ``CREDIT_WORKBOOK_PROCESSES=1`` turns the default off.
+    ``mode``: None decides by the work's size (``worth``) — the default of
+    every run; True shares every list of jobs with the worker, False none
+    (the tests compare the two). ``CREDIT_WORKBOOK_PROCESSES=1`` turns the
+    default off.
     """
 
     def __init__(self, mode: bool | None = None):
@@ -69,20 +77,27 @@ class Helper:
             mode = False
         self.mode = mode
         self._pool: ProcessPoolExecutor | None = None
-        self._threads: list[threading.Thread] = []
-        self.started = False  # a worker process was asked for (for reports and tests)
+        self._lock = threading.Lock()
+        self._closed = False
+        self._shared: list[_Shared] = []
 
-    def _wanted(self, worth: bool) -> bool:
-        return self.mode is True or (self.mode is None and worth)
+    @property
+    def running(self) -> bool:
+        """A worker has been started: sharing more with it costs no start-up."""
+        return self._pool is not None
 
     def _submit(self, fn: Callable, *args) -> Future | None:
         try:
-            if self._pool is None:
-                import multiprocessing
+            with self._lock:  # each share's feeding thread submits: one pool for all of them
+                if self._closed:
+                    return None
+                if self._pool is None:
+                    import multiprocessing
 
-                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-                self.started = True
-            return self._pool.submit(fn, *args)
+                    self._pool = ProcessPoolExecutor(max_workers=1,
+                                                     mp_context=multiprocessing.get_context("spawn"))
+                pool = self._pool
+            return pool.submit(fn, *args)
         except (BrokenProcessPool, RuntimeError, OSError, ValueError):  # no worker can run here
             return None
 
@@ -95,86 +110,130 @@ class Helper:
                 pass  # the worker died mid-job (killed, out of memory): do it here
         return fn(*args)
 
+    def share(self, jobs: Sequence[Job], *, worth: bool, worker_from_end: bool = False,
+              done: Callable[[int], None] = lambda i: None) -> Pending:
+        """Every ``fn(*args)`` of ``jobs``; ``.result()`` is the list of their results in job order.
+
+        The worker takes jobs from the start of the list (from the end with
+        ``worker_from_end``: put the biggest job last when the list's order
+        is the one-process order); ``.result()`` does the rest from the other end.
+        """
+        jobs = list(jobs)
+        if not (self.mode is True or (self.mode is None and worth)):
+            def in_order() -> list:
+                out = []
+                for i, (fn, args) in enumerate(jobs):
+                    out.append(fn(*args))
+                    done(i)
+                return out
+
+            return Pending(in_order)
+        shared = _Shared(self, jobs, worker_from_end, done)
+        self._shared.append(shared)
+        return Pending(shared.result)
+
     def call(self, fn: Callable, *args, worth: bool) -> Pending:
-        """``fn(*args)``, in the worker when ``worth`` it (see ``mode``)."""
-        if not self._wanted(worth):
-            return Pending(lambda: fn(*args))
-        future = self._submit(fn, *args)
-        return Pending(lambda: self._outcome(future, fn, *args))
+        """One job; its ``.result()`` is ``fn(*args)``, done by the worker when ``worth`` it."""
+        shared = self.share([(fn, args)], worth=worth)
+        return Pending(lambda: shared.result()[0])
 
     def map_chunks(self, fn: Callable[[list], list], items: Sequence, tick: Callable[[str], None],
                    name: Callable[[Any], str], *, worth: bool) -> Pending:
         """``fn`` over chunks of ``items``; the concatenated results in order, ``tick`` once per item.
 
-        In the worker, chunks are queued at once and the result's caller
-        shares the tail (``joined``). Kept here, ``fn`` gets one item at a
-        time with its tick just before, as a plain loop would.
+        The worker starts at the front, so the bar moves from the first item
+        on; kept here, every item is its own chunk, as a plain loop.
         """
-        if not self._wanted(worth):
-            def one_by_one() -> list:
-                out = []
-                for item in items:
-                    tick(name(item))
-                    out += fn([item])
-                return out
+        size = CHUNK if self.mode is True or (self.mode is None and worth) else 1
+        chunks = [list(items[i:i + size]) for i in range(0, len(items), size)]
 
-            return Pending(one_by_one)
-        chunks = [list(items[i:i + CHUNK]) for i in range(0, len(items), CHUNK)]
-        futures = [self._submit(fn, chunk) for chunk in chunks]
-        results: list = [None] * len(chunks)
-        done_here = [threading.Event() for _ in chunks]
-        failure: list[BaseException] = []
+        def ticked(i: int) -> None:
+            for item in chunks[i]:
+                tick(name(item))
 
-        def collect() -> None:  # a thread: the bar moves while the main thread works
-            try:
-                for i, (chunk, future) in enumerate(zip(chunks, futures, strict=True)):
-                    try:
-                        if future is not None and future.cancelled():
-                            raise CancelledError
-                        results[i] = self._outcome(future, fn, chunk)
-                    except CancelledError:  # taken back by the main thread (``joined``)
-                        done_here[i].wait()
-                    for item in chunk:
-                        tick(name(item))
-            except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread as it is
-                failure.append(exc)
-
-        thread = threading.Thread(target=collect, name="credit-workbook-collect", daemon=True)
-        thread.start()
-        self._threads.append(thread)
-
-        def joined() -> list:
-            # Done with its own work first, this process takes the chunks the worker has not
-            # started yet, from the back, while the worker goes on from the front.
-            try:
-                for i in reversed(range(len(chunks))):
-                    if futures[i] is None or not futures[i].cancel():
-                        break
-                    try:
-                        results[i] = fn(chunks[i])
-                    finally:
-                        done_here[i].set()
-            finally:
-                for event in done_here:
-                    event.set()  # the collector never waits for a chunk nobody will do
-                thread.join()
-            if failure:
-                raise failure[0]
-            return [x for chunk in results for x in chunk]
-
-        return Pending(joined)
+        shared = self.share([(fn, (chunk,)) for chunk in chunks], worth=worth, done=ticked)
+        return Pending(lambda: [x for chunk in shared.result() for x in chunk])
 
     def close(self) -> None:
-        """Waits for the job under way (its output is whole either way) and drops the queued ones."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-        for thread in self._threads:
-            thread.join()  # no tick may reach a progress bar after the run returned
-        self._threads.clear()
+        """Lets the jobs under way end (each output is whole either way); starts no other."""
+        for shared in self._shared:
+            shared.stop()
+        with self._lock:
+            pool, self._pool, self._closed = self._pool, None, True
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        for shared in self._shared:
+            shared.dispatcher.join()  # no tick may reach a progress bar after the run returned
+        self._shared.clear()
 
     def __enter__(self) -> Helper:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class _Shared:
+    """One list of jobs, taken by the worker from one end and by ``result()``'s caller from the other."""
+
+    def __init__(self, helper: Helper, jobs: list[Job], worker_from_end: bool, done: Callable[[int], None]):
+        self.helper, self.jobs, self.done = helper, jobs, done
+        self.worker_from_end = worker_from_end
+        self.results: list = [None] * len(jobs)
+        self.errors: dict[int, BaseException] = {}
+        self.finished = [False] * len(jobs)
+        self.low, self.high = 0, len(jobs) - 1  # the jobs nobody has taken yet
+        self.reported = 0  # jobs before this index have been passed to ``done``
+        self.stopped = False
+        self.lock = threading.Lock()
+        self.dispatcher = threading.Thread(target=self._feed_worker, name="credit-workbook-worker-feed",
+                                           daemon=True)
+        self.dispatcher.start()
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopped = True
+
+    def _take(self, for_worker: bool) -> int | None:
+        with self.lock:
+            if self.stopped or self.errors or self.low > self.high:
+                return None
+            if for_worker != self.worker_from_end:
+                self.low += 1
+                return self.low - 1
+            self.high -= 1
+            return self.high + 1
+
+    def _finish(self, i: int, value: Any = None, error: BaseException | None = None) -> None:
+        with self.lock:
+            if error is not None:
+                self.errors[i] = error
+            self.results[i], self.finished[i] = value, True
+            while self.reported < len(self.jobs) and self.finished[self.reported]:
+                if self.reported not in self.errors:
+                    self.done(self.reported)
+                self.reported += 1
+
+    def _feed_worker(self) -> None:
+        while (i := self._take(for_worker=True)) is not None:
+            fn, args = self.jobs[i]
+            try:
+                value = self.helper._outcome(self.helper._submit(fn, *args), fn, *args)
+            except BaseException as exc:  # noqa: BLE001 - re-raised by result() in the main thread
+                self._finish(i, error=exc)
+            else:
+                self._finish(i, value)
+
+    def result(self) -> list:
+        while (i := self._take(for_worker=False)) is not None:
+            fn, args = self.jobs[i]
+            try:
+                value = fn(*args)
+            except BaseException as exc:  # noqa: BLE001 - raised below, after the worker's job ended
+                self._finish(i, error=exc)
+            else:
+                self._finish(i, value)
+        self.dispatcher.join()
+        if self.errors:
+            raise self.errors[min(self.errors)]
+        return self.results

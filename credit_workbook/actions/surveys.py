@@ -2,6 +2,9 @@
 
 Checking comes first and apart from grading, because the grade needs the
 ledger evidence, and the ledger needs the surveys' counterparty types.
+Each form is read and checked on its own (``check_form``), so a worker
+process can take any of them; only the duplicate-code rule looks across
+forms, and it runs afterwards in file order (``merge_checks``).
 """
 
 from __future__ import annotations

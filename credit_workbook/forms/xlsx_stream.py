@@ -904,24 +904,30 @@ def _run(text: str, p: str = "") -> str:
     return f'<{p}r>{font}<{p}t xml:space="preserve">{xml_text(text)}</{p}t></{p}r>'
 
 
-class _Memo(dict):
-    """Per-text results within one part: many rows carry the same note (one flag covers a customer's rows)."""
+class _SameAsLast:
+    """``make(text)``, remembered for the last text only.
+
+    A customer's rows follow one another and carry the same note, so this
+    spares most of the work; remembering every note would grow with the rows.
+    """
 
     def __init__(self, make: Callable[[str], object]):
-        super().__init__()
         self.make = make
+        self.text: str | None = None
+        self.value = None
 
-    def __missing__(self, text: str):
-        value = self[text] = self.make(text)
-        return value
+    def __call__(self, text: str):
+        if text != self.text:
+            self.text, self.value = text, self.make(text)
+        return self.value
 
 
 def new_comments(notes: Iterable[tuple[str, str]], author: str) -> Iterator[bytes]:
-    runs = _Memo(_run)
+    runs = _SameAsLast(_run)
     yield XML_DECL + (f'<comments xmlns="{NS_MAIN}"><authors><author>{xml_text(author)}</author></authors>'
                       "<commentList>").encode()
     for ref, text in notes:
-        yield f'<comment ref="{ref}" authorId="0"><text>{runs[text]}</text></comment>'.encode()
+        yield f'<comment ref="{ref}" authorId="0"><text>{runs(text)}</text></comment>'.encode()
     yield b"</commentList></comments>"
 
 
@@ -994,10 +1000,10 @@ def merge_comments(data: bytes, notes: Sequence[tuple[str, str]], author: str, s
 def _added_comments(head: str, notes: Iterable[tuple[str, str]], tail: str, encoding: str, p: str,
                     author_id: int) -> Iterator[bytes]:
     encoder = codecs.getincrementalencoder(encoding)()  # one BOM, however many pieces
-    runs = _Memo(lambda note: _run(note, p))
+    runs = _SameAsLast(lambda note: _run(note, p))
     yield encoder.encode(head)
     for ref, note in notes:
-        yield encoder.encode(f'<{p}comment ref="{ref}" authorId="{author_id}"><{p}text>{runs[note]}</{p}text>'
+        yield encoder.encode(f'<{p}comment ref="{ref}" authorId="{author_id}"><{p}text>{runs(note)}</{p}text>'
                              f"</{p}comment>")
     yield encoder.encode(tail, final=True)
 
@@ -1021,9 +1027,9 @@ def _shape(shape_id: int, z: int, ref: str, box: tuple[float, float]) -> str:
 
 
 def _shapes(first_id: int, first_z: int, notes: Iterable[tuple[str, str]]) -> Iterator[bytes]:
-    boxes = _Memo(note_box)
+    boxes = _SameAsLast(note_box)
     for i, (ref, note) in enumerate(notes):
-        yield _shape(first_id + i, first_z + i, ref, boxes[note]).encode("ascii")
+        yield _shape(first_id + i, first_z + i, ref, boxes(note)).encode("ascii")
 
 
 _IDMAP = re.compile(rb'(<o:idmap\b[^>]*\bdata\s*=\s*")([^"]*)(")')
