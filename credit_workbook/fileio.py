@@ -26,6 +26,8 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
+from credit_workbook.killpoints import checkpoint
+
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 PRIVATE_FILE, PRIVATE_DIR = 0o600, 0o700
 _POSIX = os.name == "posix"
@@ -180,6 +182,7 @@ def atomic_target(path: Path):
         yield Path(tmp)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        checkpoint("before_replace", path.name)  # test hook: see killpoints.py
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from credit_workbook.killpoints import checkpoint
+
 MIGRATIONS: tuple[str, ...] = (
     # 1: runs, ratings, audit log
     """
@@ -239,6 +241,8 @@ class Store:
                 [{**r, "run_id": run_id, "reasons": json.dumps(r["reasons"], ensure_ascii=False)} for r in ratings],
             )
             self.audit(command, run_id=run_id, period=period, as_of=as_of, counterparties=len(ratings))
+            checkpoint("run_recorded")  # test hook: see killpoints.py
+        checkpoint("run_committed")
         return run_id
 
     def remember_register(self, sha256: str, approved: dict[str, dict]) -> None:

@@ -205,7 +205,7 @@ def run_month(ws: Workspace, period: str | None = None, as_of: date | None = Non
     files = ws.survey_files()
     with Helper(parallel) as helper, Store(ws.store_path) as store:
         reads = _start_reading(ws, files, helper, progress)  # in the worker, beside the ingest, when many
-        ingested = ingest_inbox(ws, store, policy) if ingest else None
+        ingested = ingest_inbox(ws, store, policy) if ingest is True else ingest or None  # or a watcher batch's report
         period, as_of = resolve_period(period, as_of, latest_period(store))
         report = MonthReport(period, as_of, ingest=ingested)
         if ingested is not None:

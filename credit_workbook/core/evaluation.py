@@ -63,17 +63,17 @@ def evaluate_counterparty(code: str, survey: Survey | None, problems: tuple[Prob
     term = approved_term(approved)
     evidence = position = aging = None
     if history is not None:
+        # Aging replays the whole history up to as_of, the evidence the history cut at as_of: the same
+        # replay when nothing lies after as_of (the usual month end), so it is done once for both.
         cut = history.until(as_of)
-        if cut is history:  # nothing after as_of (the usual month end): one FIFO replay serves both
-            aging, episodes = age_and_episodes(history, as_of, term)
+        if cut is history:
+            whole_aging, episodes = age_and_episodes(history, as_of, term)
         else:
-            aging, episodes = None, overdue_episodes(cut, term, as_of)
+            whole_aging, episodes = None, overdue_episodes(cut, term, as_of)
         evidence = build_evidence(history, as_of, policy.grading, term, episodes)
         if period >= history.start_month:
             position = month_positions(cut, period)
-            aging = aging or age(history, as_of, term)
-        else:
-            aging = None
+            aging = whole_aging if whole_aging is not None else age(history, as_of, term)
     rating = None
     if survey is not None:
         limit = approved.limit if approved is not None and approved.credit_type not in (None, "无") else None

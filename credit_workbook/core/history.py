@@ -62,10 +62,13 @@ EXPOSURE_ACCOUNTS: dict[str, tuple[str, ...]] = {
 def money(value: Decimal) -> Decimal:
     """2-place Decimal; a float is refused because it has already lost the cents.
 
-    Every ledger line passes here twice, so zero — half of all amounts, a
-    line being either a debit or a credit — is one shared object (immutable)
-    rather than a million equal ones.
+    Every ledger line passes here twice, so the common cases cost little and
+    share memory: an amount already in cents is returned as it is (equal
+    amounts decoded once stay one object), and a zero made here is the one
+    shared ``ZERO`` (Decimals are immutable).
     """
+    if type(value) is Decimal and value.same_quantum(CENT):
+        return value
     if type(value) is not Decimal:
         if isinstance(value, float) or not isinstance(value, (Decimal, int)):
             raise TypeError(f"金额必须是Decimal（不能是浮点数），收到 {value!r}")

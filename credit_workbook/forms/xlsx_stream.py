@@ -31,6 +31,7 @@ runs the zip-bomb guard first.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import itertools
 import math
@@ -85,6 +86,7 @@ class StreamUnsupported(Exception):
 # ---------------------------------------------------------------- small helpers
 
 _TAG = re.compile(rb"<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")  # one tag; quoted values may hold '>'
+_TAG_REST = re.compile(rb"(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")  # the rest of a tag whose start was read
 _ATTR = re.compile(rb"([^\s=/<>]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 _BAD_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -754,15 +756,16 @@ def _skip_plain_rows(s: _Stream, at: int, prefix: bytes, marks: Mapping[int, str
                      scan: SheetScan) -> tuple[int, int]:
     """Restyle the marked rows while the sheet XML is plain; returns where, and after which row, to go on.
 
-    Works on the complete rows of the buffer (up to the last ``<row`` in it,
-    or to ``</sheetData``) at a time, and vouches for them only when the
-    buffer has no ``<!``/``<?`` there, every ``<row`` is written ``<row r="N"``
-    and the numbers rise: then the marked rows among them are found with
-    one set intersection and one ``find`` each, and only their cells are
-    looked at. Anything else is left to the tag-by-tag scanner.
+    Takes the complete rows of the buffer (up to the last ``<row`` in it, or
+    to ``</sheetData``) at a time and vouches for them only when there is no
+    ``<!``/``<?`` among them, every ``<row`` is written ``<row r="N"`` and the
+    numbers rise. Then one regex split cuts them into rows, one set
+    intersection names the marked ones, and only those are looked into; the
+    rest is joined back untouched. Anything else is left to the tag-by-tag
+    scanner.
     """
     row_open = b"<" + prefix + b"row"
-    numbered = re.compile(re.escape(row_open) + rb' r="(\d+)"')
+    rows_at = re.compile(b"(" + re.escape(row_open) + rb' r="(\d+)")')  # pieces: before, tag start, N, rest of row …
     row_close = b"</" + prefix + b"row"
     data_close = b"</" + prefix + b"sheetData"
     wanted = marks.keys()
@@ -774,9 +777,10 @@ def _skip_plain_rows(s: _Stream, at: int, prefix: bytes, marks: Mapping[int, str
         if limit <= at and len(buf) - at > _PLAIN_SPAN:
             return at, last  # no row starts for megabytes: not the usual sheet, and memory must not grow
         if limit > at:
-            if buf.find(b"<!", at, limit) >= 0 or buf.find(b"<?", at, limit) >= 0:
+            if _special_markup(buf, at, limit):
                 return at, last
-            texts = numbered.findall(buf, at, limit)
+            pieces = rows_at.split(buf[at:limit])
+            texts = pieces[2::3]
             if len(texts) != buf.count(row_open, at, limit):
                 return at, last
             numbers = list(map(int, texts))
@@ -784,27 +788,27 @@ def _skip_plain_rows(s: _Stream, at: int, prefix: bytes, marks: Mapping[int, str
                 return at, last
             hits = wanted & numbers
             if hits:
-                text_of = dict(zip(numbers, texts))
-                for n in sorted(hits):
-                    i = buf.find(row_open + b' r="' + text_of[n] + b'"', at, limit)
-                    tag_m = _TAG.match(buf, i)
-                    if tag_m is None:
+                for n in sorted(hits):  # in order: new cell formats are numbered as they are met
+                    k = 3 * bisect.bisect_left(numbers, n) + 3
+                    rest = pieces[k]  # ' spans="1:9">' + cells + '</row>' + up to the next row
+                    tag = _TAG_REST.match(rest)
+                    if tag is None:
                         raise StreamUnsupported("工作表 XML 不完整（标签未结束）")
-                    tag_end = tag_m.end()
-                    if buf[tag_end - 2:tag_end] == b"/>":
-                        at = tag_end
+                    tag_end = tag.end()
+                    if rest[tag_end - 2:tag_end] == b"/>":
                         continue
-                    close = buf.find(row_close, tag_end, limit)
+                    close = rest.find(row_close, tag_end)
                     if close < 0:
                         raise StreamUnsupported(f"工作表 XML 不完整（第{n}行没有结束）")
-                    cells = buf[tag_end:close]
+                    cells = rest[tag_end:close]
                     first = restyler.first_cell(cells, n)
                     if first is not None:
                         scan.first_cells[n] = first
-                        s.emit_to(tag_end)
-                        s.dst.write(restyler.row(cells, marks[n]))
-                        s.pos = close
-                    at = close
+                        pieces[k] = rest[:tag_end] + restyler.row(cells, marks[n]) + rest[close:]
+                del pieces[2::3]
+                s.emit_to(at)
+                s.dst.write(b"".join(pieces))
+                s.pos = limit
             if numbers:
                 last = numbers[-1]
             at = limit
@@ -815,6 +819,16 @@ def _skip_plain_rows(s: _Stream, at: int, prefix: bytes, marks: Mapping[int, str
         if shift < 0:
             return at, last  # the tag-by-tag scanner says what is missing
         at -= shift
+
+
+def _special_markup(buf: bytes, start: int, end: int) -> bool:
+    """Is there a comment, CDATA, DTD or processing instruction in ``buf[start:end]``?
+
+    Looks for the lone "!"/"?" first: ledgers rarely hold one (a UTF-8
+    multibyte character never contains these bytes), and a one-byte search
+    is several times faster than a two-byte one.
+    """
+    return any(buf.find(mark, start, end) >= 0 and buf.find(b"<" + mark, start, end) >= 0 for mark in (b"!", b"?"))
 
 
 def _rewrite_row(s: _Stream, at: int, cell_scan: re.Pattern, row: int, key: str, restyler: _Restyler,

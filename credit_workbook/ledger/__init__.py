@@ -2,8 +2,10 @@
 
 ``parse_ledger`` turns one 用友/金蝶-style export into plain data whose every
 figure carries its ``file!sheet!cell`` place, and reports what does not add
-up. Nothing here touches the store: a ledger with an ERROR problem is simply
-not to be trusted, and the caller quarantines it.
+up; ``stream_ledger`` does the same but hands the entries over one by one
+instead of keeping them (ingest, for exports of a million lines). Nothing
+here touches the store: a ledger with an ERROR problem is simply not to be
+trusted, and the caller quarantines it.
 """
 
 from __future__ import annotations
@@ -23,4 +25,11 @@ def parse_ledger(*args, **kwargs):
     return _parse(*args, **kwargs)
 
 
-__all__ = ["BalanceRow", "LedgerEntry", "OpeningRow", "ParsedLedger", "parse_ledger"]
+def stream_ledger(*args, **kwargs):
+    """Lazy alias of ``credit_workbook.ledger.parse.stream_ledger`` (keeps imports cheap)."""
+    from credit_workbook.ledger.parse import stream_ledger as _stream
+
+    return _stream(*args, **kwargs)
+
+
+__all__ = ["BalanceRow", "LedgerEntry", "OpeningRow", "ParsedLedger", "parse_ledger", "stream_ledger"]

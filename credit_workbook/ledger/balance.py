@@ -8,6 +8,7 @@ heading; both come out as one signed figure (+ = 借). Each line must satisfy
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -103,10 +104,10 @@ class BalanceReader:
             return figures[key]
         return figures.get(f"{key}_debit", ZERO) - figures.get(f"{key}_credit", ZERO)
 
-    def read(self, rows: list[list[object]], start: int) -> list[BalanceRow]:
+    def read(self, rows: Iterable[tuple[int, list[object]]]) -> list[BalanceRow]:
+        """``rows``: (0-based sheet row, cells) of every row below the header, in order."""
         summary_col = self.cols.get("name", self.cols.get("code"))
-        for r in range(start, len(rows)):
-            row = rows[r]
+        for r, row in rows:
             if is_blank_row(row):
                 continue
             label = label_of(row, summary_col)

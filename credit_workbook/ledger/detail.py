@@ -6,11 +6,18 @@ first row; 金蝶 prints one flat table with a 合计 at the bottom. Both are
 read by the same loop: the counterparty is carried down until a subtotal
 closes the block, and the running balance is recomputed per counterparty
 and account so that one wrong figure is reported once, at its cell.
+
+Rows stream in and entries stream out (``on_entry``): what stays behind is
+per counterparty (running balances, openings) or per entry but tiny (its
+row number and day, for the period check once the period is known), so a
+million-line export costs megabytes here, not a gigabyte.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -33,9 +40,14 @@ from credit_workbook.ledger.common import (
     money,
     normalise_account,
 )
-from credit_workbook.ledger.model import LedgerEntry, OpeningRow
+from credit_workbook.ledger.model import OpeningRow
 
 _LABELS = {"debit": "借方", "credit": "贷方", "balance": "余额"}
+_MEMO_LIMIT = 100_000  # distinct cell values remembered: enough for the repeats, bounded for huge files
+
+# on_entry(day, voucher, code, name, summary, debit, credit, balance, account, place, row):
+# the fields of ``LedgerEntry`` in its order, positional (a frozen dataclass per line costs 2 µs).
+EntrySink = Callable[..., None]
 
 
 def _looks_like_date(value: object) -> bool:
@@ -95,21 +107,34 @@ class _Sums:
 
 @dataclass
 class DetailResult:
-    entries: list[LedgerEntry]
     openings: list[OpeningRow]
-    months: Counter
+    months: Counter  # (year, month) -> entries
+    count: int  # entries handed to on_entry
+    days: tuple[array, array]  # every entry's 0-based row and date ordinal, in row order
+
+    def outside(self, period: str) -> list[tuple[int, date]]:
+        """(0-based row, day) of the entries not in ``period`` (YYYY-MM), in row order."""
+        year, month = int(period[:4]), int(period[5:7])
+        first = date(year, month, 1).toordinal()
+        after = date(year + month // 12, month % 12 + 1, 1).toordinal()
+        rows, ordinals = self.days
+        return [(r, date.fromordinal(o)) for r, o in zip(rows, ordinals) if not first <= o < after]
 
 
 class DetailReader:
     """Reads data rows below the header of one 明细账 sheet."""
 
-    def __init__(self, sheet: Sheet, columns: dict[str, int], default_account: str | None):
+    def __init__(self, sheet: Sheet, columns: dict[str, int], default_account: str | None,
+                 on_entry: EntrySink):
         self.sheet = sheet
         self.cols = columns
         self.default_account = default_account
-        self.entries: list[LedgerEntry] = []
+        self.on_entry = on_entry
+        self.count = 0
         self.openings: list[OpeningRow] = []
         self.months: Counter = Counter()
+        self.rows = array("l")
+        self.ordinals = array("l")
         self.running: dict[tuple, _Running] = {}
         self.block = _Sums()
         self.whole = _Sums()
@@ -124,6 +149,10 @@ class DetailReader:
         self._raw_code: object = None
         self._raw_name: object = None
         self._accounts: dict[object, tuple[str | None, str | None]] = {}
+        self._amounts: dict[float, Decimal] = {}  # calamine float -> amount: debit and balance repeat
+        self._month_of: dict[date, tuple[int, int]] = {}
+        # "file!sheet!A": the date cell's place without its row number, built once
+        self._date_place = sheet.place(0, columns["date"])[:-1]
 
     # ------------------------------------------------------------ helpers
 
@@ -139,11 +168,20 @@ class DetailReader:
         value = row[c]
         if value == "" or value is None:
             return None, True
+        if type(value) is float:
+            found = self._amounts.get(value)
+            if found is not None:
+                return found, True
         try:
-            return amount(value), True
+            parsed = amount(value)
         except ValueParseError as exc:
             self.sheet.error(key, self.sheet.place(r, self.cols[key]), f"{_LABELS.get(key, key)}{exc}")
             return None, False
+        if type(value) is float:
+            if len(self._amounts) >= _MEMO_LIMIT:
+                self._amounts.clear()
+            self._amounts[value] = parsed
+        return parsed, True
 
     def _signed_balance(self, row, r) -> tuple[Decimal | None, bool]:
         value, ok = self._amount(row, r, "balance")
@@ -220,11 +258,11 @@ class DetailReader:
 
     # ------------------------------------------------------------ rows
 
-    def read(self, rows: list[list[object]], start: int) -> DetailResult:
+    def read(self, rows: Iterable[tuple[int, list[object]]]) -> DetailResult:
+        """``rows``: (0-based sheet row, cells) of every row below the header, in order."""
         summary_col = self.cols.get("summary")
         width = self.width
-        for r in range(start, len(rows)):
-            row = rows[r]
+        for r, row in rows:
             if is_blank_row(row):
                 continue
             if len(row) < width:
@@ -247,7 +285,7 @@ class DetailReader:
                 self._end_block()
             elif kind == CARRY:
                 continue
-        return DetailResult(self.entries, self.openings, self.months)
+        return DetailResult(self.openings, self.months, self.count, (self.rows, self.ordinals))
 
     def _opening(self, row, r) -> None:
         self._who(row, r)
@@ -273,7 +311,7 @@ class DetailReader:
         self.sheet.error("code", self.sheet.place(r, col), "缺少往来单位编码和名称")
 
     def _entry_or_text(self, row, r) -> None:
-        raw_date = self._cell(row, "date")
+        raw_date = row[self.cols["date"]]
         debit, ok_d = self._amount(row, r, "debit")
         credit, ok_c = self._amount(row, r, "credit")
         balance, ok_b = self._signed_balance(row, r) if "balance" in self.cols else (None, True)
@@ -304,8 +342,14 @@ class DetailReader:
         self._check_running(key, debit, credit, balance, ok_d and ok_c and ok_b, r)
         if day is None:
             return
-        self.months[(day.year, day.month)] += 1
-        self.entries.append(LedgerEntry(  # positional: 100k of these, keywords cost 15%
+        month = self._month_of.get(day)
+        if month is None:
+            month = self._month_of[day] = (day.year, day.month)
+        self.months[month] += 1
+        self.rows.append(r)
+        self.ordinals.append(day.toordinal())
+        self.count += 1
+        self.on_entry(
             day,
             cell_text(self._cell(row, "voucher")),
             self.code,
@@ -315,11 +359,13 @@ class DetailReader:
             credit,
             balance,
             self.account,
-            self.sheet.place(r, self.cols["date"]),
+            f"{self._date_place}{r + 1}",
             r + 1,
-        ))
+        )
 
     def _date(self, raw, r, has_date) -> date | None:
+        if type(raw) is date:  # what calamine gives for a date cell: nothing to parse
+            return raw
         place = self.sheet.place(r, self.cols["date"])
         if not has_date:
             self.sheet.error("date", place, "缺少日期")

@@ -1,4 +1,4 @@
-"""``parse_ledger``: one export file in, a ``ParsedLedger`` with its problems out.
+"""``stream_ledger`` / ``parse_ledger``: one export file in, a ``ParsedLedger`` with its problems out.
 
 It never raises for what is in the file: an unreadable, encrypted or
 unrecognisable file comes back as a ledger with an ERROR problem, so the
@@ -7,16 +7,18 @@ caller has one rule — quarantine anything not ``trusted``.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from credit_workbook.core.model import Problem, ProblemLevel
 from credit_workbook.ledger.balance import BalanceReader
 from credit_workbook.ledger.common import Sheet, normalise_account, title_months
-from credit_workbook.ledger.detail import DetailReader
+from credit_workbook.ledger.detail import DetailReader, EntrySink
 from credit_workbook.ledger.headers import SCAN_ROWS, HeaderMatch, column_letter, find_header
-from credit_workbook.ledger.model import SHAPE_DETAIL, ParsedLedger
+from credit_workbook.ledger.model import SHAPE_DETAIL, LedgerEntry, ParsedLedger
 from credit_workbook.ledger.read_raw import RawBook, UnreadableLedger, open_raw
 
 NO_HEADER = "找不到表头（需要 日期/借方/贷方/余额 或 期初余额/本期借方/本期贷方/期末余额 等列）"
@@ -28,7 +30,30 @@ def parse_ledger(
     aliases: Mapping[str, Sequence[str]] | None = None,
     display_name: str | None = None,
 ) -> ParsedLedger:
-    """Parse one ledger export; ``display_name`` is how places name the file (default: its name)."""
+    """Parse one ledger export with its entries in memory: for small files and tests.
+
+    ``display_name`` is how places name the file (default: its name).
+    """
+    entries: list[LedgerEntry] = []
+    append = entries.append
+    parsed = stream_ledger(path, lambda *fields: append(LedgerEntry(*fields)), aliases, display_name)
+    return replace(parsed, entries=tuple(entries))
+
+
+def stream_ledger(
+    path: Path,
+    on_entry: EntrySink,
+    aliases: Mapping[str, Sequence[str]] | None = None,
+    display_name: str | None = None,
+) -> ParsedLedger:
+    """Parse one ledger export, handing each 明细账 entry to ``on_entry`` as it is read.
+
+    The result carries everything but the entries (``entries`` is empty):
+    ingest stores them as they come, so a million lines are never held.
+    ``on_entry`` gets the fields of ``LedgerEntry`` positionally. An entry
+    handed over may still be judged wrong later (a date outside the period
+    found only at the end): nothing is trusted before the result says so.
+    """
     path = Path(path)
     name = display_name or path.name
     try:
@@ -45,27 +70,28 @@ def parse_ledger(
             name, None, None, problems=(Problem(ProblemLevel.ERROR, "header", place, NO_HEADER),),
             sheet=first, file_format=book.file_format, encoding=book.encoding,
         )
-    sheet_name, match = chosen
+    sheet_name, match, head = chosen
+    book.keep_only(sheet_name)
     sheet = Sheet(name, sheet_name)
     for other in others:
         sheet.warning("sheet", f"{name}!{other}", f"此工作表也像账表，未读取（只读取了工作表“{sheet_name}”）")
 
-    rows = book.rows(sheet_name)
-    titles = _title_cells(rows, match.top_row, sheet)
+    titles = _title_cells(head, match.top_row, sheet)
     default_account = _title_account(titles)
     period_hint = _title_period(titles, sheet, strict=match.shape != SHAPE_DETAIL)
+    body = itertools.islice(enumerate(book.iter_rows(sheet_name)), match.header_row + 1, None)
 
-    entries = openings = balances = ()
+    openings = balances = ()
     if match.shape == SHAPE_DETAIL:
-        result = DetailReader(sheet, match.columns, default_account).read(rows, match.header_row + 1)
+        result = DetailReader(sheet, match.columns, default_account, on_entry).read(body)
         period = _detail_period(result.months, period_hint, sheet)
         if period is not None:
-            for e in result.entries:
-                if f"{e.date.year:04d}-{e.date.month:02d}" != period:
-                    sheet.error("date", e.place, f"日期 {e.date.isoformat()} 不在本期（{period}）内")
-        entries, openings = tuple(result.entries), tuple(result.openings)
+            for r, day in result.outside(period):
+                sheet.error("date", sheet.place(r, match.columns["date"]),
+                            f"日期 {day.isoformat()} 不在本期（{period}）内")
+        openings = tuple(result.openings)
     else:
-        balances = tuple(BalanceReader(sheet, match.columns, default_account).read(rows, match.header_row + 1))
+        balances = tuple(BalanceReader(sheet, match.columns, default_account).read(body))
         period = period_hint[0] if period_hint else None
         if period is None:
             sheet.error("period", sheet.place(0), f"{NO_PERIOD}（标题中应写明期间，如“期间：2026年10月”）")
@@ -74,7 +100,6 @@ def parse_ledger(
         file_name=name,
         shape=match.shape,
         period=period,
-        entries=entries,
         openings=openings,
         balances=balances,
         problems=tuple(sheet.problems),
@@ -88,19 +113,20 @@ def parse_ledger(
 
 def _choose_sheet(
     book: RawBook, aliases
-) -> tuple[tuple[str, HeaderMatch] | None, list[str]]:
-    """The visible sheet with the best header; the other ledger-like sheets are named in a warning."""
+) -> tuple[tuple[str, HeaderMatch, list[list[object]]] | None, list[str]]:
+    """The visible sheet with the best header, and its top rows; the other ledger-like sheets are
+    named in a warning."""
     found = []
     for index, sheet_name in enumerate(book.sheet_names):
         head = book.head(sheet_name, SCAN_ROWS + 1)
         match = find_header(head, book.merged(sheet_name), aliases)
         if match is not None:
-            found.append(((book.visible(sheet_name), match.score, -index), sheet_name, match))
+            found.append(((book.visible(sheet_name), match.score, -index), sheet_name, match, head))
     if not found:
         return None, []
     found.sort(key=lambda t: t[0], reverse=True)
-    _, sheet_name, match = found[0]
-    return (sheet_name, match), [s for rank, s, _ in found[1:] if rank[0]]
+    _, sheet_name, match, head = found[0]
+    return (sheet_name, match, head), [s for rank, s, _, _ in found[1:] if rank[0]]
 
 
 def _title_cells(rows, top: int, sheet: Sheet) -> list[tuple[str, str]]:

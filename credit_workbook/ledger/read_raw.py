@@ -9,10 +9,12 @@ cell. calamine does the reading: openpyxl takes ~9 s for 100k rows.
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
+import itertools
 import zipfile
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +33,8 @@ RATIO_FLOOR = 50 << 20  # only members this large are judged by their ratio
 
 CSV_DELIMITERS = (",", "\t", ";")
 _SNIFF_LINES = 50
+_PROBE_CHARS = 1 << 16
+_DECODE_CHUNK = 1 << 20
 
 
 class UnreadableLedger(InputRejected):
@@ -42,7 +46,10 @@ class RawBook:
     """An opened ledger file; sheets are read on demand.
 
     Header detection needs only the top of each sheet, so only the sheet that
-    turns out to hold the ledger is read in full.
+    turns out to hold the ledger is read in full — and ``iter_rows`` hands
+    its rows over one at a time, so a million-line export never exists as
+    Python lists all at once (calamine's own copy of the cells is the one
+    full copy; a CSV is not held at all).
     """
 
     file_name: str
@@ -50,25 +57,51 @@ class RawBook:
     sheet_names: list[str]
     encoding: str | None = None
     _workbook: object = None
-    _csv_rows: list[list[object]] | None = None
+    _csv: CsvSource | None = None
     _sheets: dict[str, object] = field(default_factory=dict)
 
     def head(self, sheet: str, nrows: int) -> list[list[object]]:
-        if self._csv_rows is not None:
-            return self._csv_rows[:nrows]
+        """The first ``nrows`` rows; a CSV's are padded to the widest of them."""
+        if self._csv is not None:
+            return _rectangular(list(itertools.islice(self._csv.rows(), nrows)))
         return self._sheet(sheet).to_python(skip_empty_area=False, nrows=nrows)
 
     def rows(self, sheet: str) -> list[list[object]]:
         """Every row of the sheet, each as wide as the sheet's widest row."""
-        if self._csv_rows is not None:
-            return self._csv_rows
+        if self._csv is not None:
+            return _rectangular(list(self._csv.rows()))
         rows = self._sheet(sheet).to_python(skip_empty_area=False)
         del self._sheets[sheet]  # calamine's own copy of the cells is no longer needed
         return rows
 
+    def iter_rows(self, sheet: str) -> Iterator[list[object]]:
+        """The rows one by one, absolute like ``rows`` (index 0 is column A) but not padded to one width.
+
+        calamine's ``iter_rows`` starts at sheet row 1 but at the first
+        used column, so rows of a sheet whose data starts right of A are
+        shifted back into place here.
+        """
+        if self._csv is not None:
+            yield from self._csv.rows()
+            return
+        data = self._sheet(sheet)
+        del self._sheets[sheet]  # freed as soon as the caller lets go of the iterator
+        start = data.start
+        pad = [""] * start[1] if start else []
+        if pad:
+            for row in data.iter_rows():
+                yield pad + row
+        else:
+            yield from data.iter_rows()
+
+    def keep_only(self, sheet: str) -> None:
+        """Let go of every other sheet calamine has read (header detection reads each one)."""
+        for name in [n for n in self._sheets if n != sheet]:
+            del self._sheets[name]
+
     def merged(self, sheet: str) -> list[tuple[int, int, int, int]]:
         """Merged ranges as 0-based inclusive (row0, col0, row1, col1)."""
-        if self._csv_rows is not None:
+        if self._csv is not None:
             return []
         ranges = self._sheet(sheet).merged_cell_ranges or []
         return [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
@@ -88,6 +121,28 @@ class RawBook:
         if sheet not in self._sheets:
             self._sheets[sheet] = self._workbook.get_sheet_by_name(sheet)
         return self._sheets[sheet]
+
+
+@dataclass(frozen=True)
+class CsvSource:
+    """A text file read afresh, row by row, on every pass: its rows are never all held."""
+
+    path: Path
+    encoding: str  # a Python codec: utf-8-sig / utf-8 / gb18030
+    delimiter: str
+
+    def rows(self) -> Iterator[list[str]]:
+        with open(self.path, encoding=self.encoding, newline="") as fh:
+            yield from csv.reader(fh, delimiter=self.delimiter)
+
+
+def _rectangular(rows: list[list[object]]) -> list[list[object]]:
+    """Pad to the widest row, like calamine's grid, so a column index never runs off a row."""
+    width = max((len(r) for r in rows), default=0)
+    for r in rows:
+        if len(r) < width:
+            r.extend([""] * (width - len(r)))
+    return rows
 
 
 def sniff_format(head: bytes) -> str:
@@ -155,18 +210,69 @@ def _is_encrypted_ooxml(path: Path) -> bool:
 
 
 def _open_csv(path: Path, name: str) -> RawBook:
-    data = path.read_bytes()
-    text, encoding = decode_text(data, name)
-    probe = text.lstrip()[:512].lower()
-    if probe.startswith("<") and ("<table" in probe or "<html" in probe or "<?xml" in probe):
-        raise UnreadableLedger(
-            f"{name}: 文件是网页（HTML/XML）格式，不是真正的 Excel 文件；请在 Excel 中打开后另存为 .xlsx"
-        )
-    rows = split_csv(text)
+    encoding = text_encoding(path, name)
+    with open(path, encoding=encoding, newline="") as fh:
+        start = fh.read(_PROBE_CHARS)
+        probe = start.lstrip()[:512].lower()
+        if probe.startswith("<") and ("<table" in probe or "<html" in probe or "<?xml" in probe):
+            raise UnreadableLedger(
+                f"{name}: 文件是网页（HTML/XML）格式，不是真正的 Excel 文件；请在 Excel 中打开后另存为 .xlsx"
+            )
+        lines = _first_lines(fh, start, _SNIFF_LINES)
     sheet = Path(name).stem or name  # Excel names a CSV's only sheet after the file
     return RawBook(
-        file_name=name, file_format="csv", sheet_names=[sheet], encoding=encoding, _csv_rows=rows
+        file_name=name, file_format="csv", sheet_names=[sheet], encoding=encoding,
+        _csv=CsvSource(path, encoding, sniff_delimiter(lines)),
     )
+
+
+def _first_lines(fh, text: str, count: int) -> list[str]:
+    """The first ``count`` lines as ``str.splitlines`` cuts the whole text, reading no further than needed."""
+    while True:
+        lines = text.splitlines()
+        if len(lines) > count:
+            return lines[:count]
+        more = fh.read(_PROBE_CHARS)
+        if not more:
+            return lines[:count]
+        text += more
+
+
+_NOT_TEXT = "不是 Excel 或 CSV 文件（二进制内容无法识别）"
+_BAD_BOM = "文件标明为 UTF-8 编码，但内容有乱码"
+_UNKNOWN_ENCODING = "文件编码无法识别（应为 UTF-8 或 GBK）"
+
+
+def text_encoding(path: Path, name: str) -> str:
+    """The codec ``decode_text`` would choose, found without holding the file's text.
+
+    Each candidate decodes the file chunk by chunk and the text is thrown
+    away: a 100 MB CSV costs a few MB here instead of its size three times.
+    """
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if b"\x00" in head:
+        raise UnreadableLedger(f"{name}: {_NOT_TEXT}")
+    if head.startswith(b"\xef\xbb\xbf"):
+        if not _decodes(path, "utf-8-sig"):
+            raise UnreadableLedger(f"{name}: {_BAD_BOM}")
+        return "utf-8-sig"
+    for encoding in ("utf-8", "gb18030"):
+        if _decodes(path, encoding):
+            return encoding
+    raise UnreadableLedger(f"{name}: {_UNKNOWN_ENCODING}")
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(_DECODE_CHUNK):
+                decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
@@ -176,12 +282,12 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     while UTF-8 text often decodes as (wrong) GB18030.
     """
     if b"\x00" in data[:4096]:
-        raise UnreadableLedger(f"{name}: 不是 Excel 或 CSV 文件（二进制内容无法识别）")
+        raise UnreadableLedger(f"{name}: {_NOT_TEXT}")
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError:
-            raise UnreadableLedger(f"{name}: 文件标明为 UTF-8 编码，但内容有乱码") from None
+            raise UnreadableLedger(f"{name}: {_BAD_BOM}") from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -189,7 +295,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError:
-        raise UnreadableLedger(f"{name}: 文件编码无法识别（应为 UTF-8 或 GBK）") from None
+        raise UnreadableLedger(f"{name}: {_UNKNOWN_ENCODING}") from None
 
 
 def sniff_delimiter(lines: list[str]) -> str:
@@ -208,14 +314,3 @@ def sniff_delimiter(lines: list[str]) -> str:
         if (count, width) > best_score:
             best, best_score = delim, (count, width)
     return best
-
-
-def split_csv(text: str) -> list[list[object]]:
-    lines = text.splitlines()
-    delim = sniff_delimiter(lines[:_SNIFF_LINES])
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
-    width = max((len(r) for r in rows), default=0)
-    for r in rows:  # rectangular like calamine's, so a column index never runs off a row
-        if len(r) < width:
-            r.extend([""] * (width - len(r)))
-    return rows

@@ -4,22 +4,26 @@ Why not ``run_month(ingest=True)``: it ingests EVERY file in the inbox,
 including one that is still being copied next to the settled ones — that
 file would be parsed half-written and quarantined. The batch therefore
 runs the ingest's own steps on exactly the settled files (in period
-order, like ``ingest_inbox``) and then ``run_month(..., ingest=False)``.
+order, like ``ingest_inbox``) and then ``run_month`` with the batch's
+own ingest report, so ``results.json`` lists the files the batch
+quarantined exactly as a ``run`` lists what its ingest refused.
 
 Which month: the latest period of the history (what ``run`` does by
 default), plus the newest period the batch brought when that is older (a
-late correction re-makes its own month's outputs as well).
+late correction re-makes its own month's outputs as well). A batch that
+only quarantined files runs the latest month too: its results.json (and
+the mail) must say that a file was refused.
 
-Crash safety of the month, read from the audit log so there is no marker
-file of our own to get out of step: "the last ``ingest`` row is newer
-than the last ``outputs`` row" means a month run is owed; "no ``mail_*``
-row for the latest period since its ``outputs`` row" (mail on) means its
-mail is owed. A kill anywhere is finished by the next batch or start-up.
-
-Known cost: ``results.json`` of a watcher's run does not list the files
-this batch quarantined (``run_month`` only reports what its own ingest
-refused); their ``.error.txt``, the log and the ``ingest_rejected`` audit
-row do.
+Crash safety, read from the audit log so there is no marker file of our
+own to get out of step. Right after its ingest a batch writes, in one
+transaction, the ``ingest_rejected`` rows and a ``watch_plan`` row: the
+periods it owes and the refused files the last of them must list. A
+period of the last plan without an ``outputs`` row after it is owed; so is
+the latest month when an ``ingest`` row is newer than both the last plan
+and the last ``outputs`` (a ``run`` or an ingest killed before its month).
+"No ``mail_*`` row for the latest period since its ``outputs`` row" (mail
+on) means its mail is owed. A kill anywhere is finished by the next batch
+or start-up, and the outputs are then those an uninterrupted batch makes.
 """
 
 from __future__ import annotations
@@ -32,13 +36,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from credit_workbook.ingest import IngestReport, superseded_message
+from credit_workbook.ingest import IngestReport, Rejected, superseded_message
+from credit_workbook.killpoints import checkpoint
 from credit_workbook.ledger.model import SHAPE_DETAIL
 from credit_workbook.store import Store
 from credit_workbook.workspace import Workspace
 
 Log = Callable[[str], None]
 MAX_AUDITED_ERRORS = 20  # the .error.txt beside the file has them all
+PLAN = "watch_plan"  # audit action: what a batch owes once its ingest is done
 
 
 @dataclass
@@ -57,12 +63,39 @@ def ingest_paths(ws: Workspace, store: Store, policy, paths: list[Path]) -> Inge
     return ingest_files(ws, store, policy, paths)
 
 
-def month_owed(store: Store) -> bool:
-    """Something was ingested after the last month run wrote its outputs (or none ever did)."""
-    last_ingest, last_outputs = store.db.execute(
-        "SELECT MAX(CASE WHEN action = 'ingest' THEN id END), MAX(CASE WHEN action = 'outputs' THEN id END)"
-        " FROM audit").fetchone()
-    return last_ingest is not None and (last_outputs is None or last_ingest > last_outputs)
+@dataclass
+class Plan:
+    """Month runs owed (oldest first) and the refused files the last of them lists in results.json."""
+
+    periods: list[str] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+
+
+def _last_id(store: Store, action: str) -> int:
+    return store.db.execute("SELECT COALESCE(MAX(id), 0) FROM audit WHERE action = ?", (action,)).fetchone()[0]
+
+
+def owed(store: Store) -> Plan:
+    """What an earlier batch, or an ingest without its month run, left undone."""
+    from credit_workbook.ledger.history_store import latest_period
+
+    plan = Plan()
+    row = store.db.execute("SELECT id, detail FROM audit WHERE action = ? ORDER BY id DESC LIMIT 1",
+                           (PLAN,)).fetchone()
+    since = 0
+    if row is not None:
+        since, detail = row[0], json.loads(row[1])
+        done = {json.loads(d).get("period") for (d,) in store.db.execute(
+            "SELECT detail FROM audit WHERE action = 'outputs' AND id > ?", (since,))}
+        plan.periods = [p for p in detail["periods"] if p not in done]
+        if detail["periods"] and detail["periods"][-1] in plan.periods:
+            plan.rejected = [Rejected(**r) for r in detail["rejected"]]
+    last_ingest = _last_id(store, "ingest")
+    if last_ingest > max(since, _last_id(store, "outputs")):
+        latest = latest_period(store)
+        if latest is not None and latest not in plan.periods:
+            plan.periods = sorted([*plan.periods, latest])
+    return plan
 
 
 def needs_recovery(ws: Workspace, mail: bool) -> bool:
@@ -70,7 +103,7 @@ def needs_recovery(ws: Workspace, mail: bool) -> bool:
     if not ws.store_path.is_file():
         return False
     with Store(ws.store_path) as store:
-        if month_owed(store) or any(f.archived_at is None for f in store.ledger_files()):
+        if owed(store).periods or any(f.archived_at is None for f in store.ledger_files()):
             return True
         return bool(mail and mail_owed(ws, store, ws.policy()))
 
@@ -121,14 +154,38 @@ def file_lines(report: IngestReport, names: list[str]) -> list[str]:
     return out + notes
 
 
-def periods_to_run(store: Store, report: IngestReport, owed: bool) -> list[str]:
+def periods_to_run(store: Store, report: IngestReport, carried: list[str]) -> list[str]:
+    """The latest month and the newest one the batch brought, when it brought or refused anything."""
     from credit_workbook.ledger.history_store import latest_period
 
     latest = latest_period(store)
-    if latest is None or not (report.accepted or owed):
-        return []
+    if latest is None or not (report.accepted or report.rejected or carried):
+        return sorted(carried)
     brought = max((a.period for a in report.accepted), default=latest)
-    return sorted({brought, latest})
+    return sorted({brought, latest, *carried})
+
+
+def _audited(r: Rejected) -> Rejected:
+    """A refusal as the audit log and results.json keep it: the first problems, then where the rest are."""
+    errors = r.errors[:MAX_AUDITED_ERRORS]
+    if len(r.errors) > MAX_AUDITED_ERRORS:
+        errors.append(f"{r.file}: ……共 {len(r.errors)} 个问题，其余见 {r.quarantined}.error.txt")
+    return Rejected(r.file, errors, r.quarantined)
+
+
+def plan_batch(store: Store, report: IngestReport, carried: Plan) -> Plan:
+    """Record what this batch owes (one transaction with its refusals), so a kill cannot lose it."""
+    refused = [_audited(r) for r in report.rejected]
+    plan = Plan(periods_to_run(store, report, carried.periods), carried.rejected + refused)
+    if not (report.accepted or report.rejected or report.duplicates):
+        return plan  # nothing new: an owed plan is carried out as it was recorded
+    with store.transaction():
+        for r in refused:  # the ingest audits what it imports and what it skips, not what it refuses
+            store.audit("ingest_rejected", file=r.file, quarantined=r.quarantined, errors=r.errors)
+        store.audit(PLAN, periods=plan.periods,
+                    rejected=[{"file": r.file, "errors": r.errors, "quarantined": r.quarantined}
+                              for r in plan.rejected])
+    return plan
 
 
 def month_line(report) -> str:
@@ -148,24 +205,25 @@ def run_batch(ws: Workspace, paths: list[Path], *, stop: threading.Event, log: L
     policy = ws.policy()  # read per batch: an edited credit.toml applies without a restart
     outcome = BatchOutcome()
     with Store(ws.store_path) as store:
+        carried = owed(store)
         report = ingest_paths(ws, store, policy, paths)
-        for r in report.rejected:  # the ingest audits what it imports and what it skips, not what it refuses
-            store.audit("ingest_rejected", file=r.file, quarantined=r.quarantined,
-                        errors=r.errors[:MAX_AUDITED_ERRORS])
+        plan = plan_batch(store, report, carried)
         for line in file_lines(report, [p.name for p in paths]):
             log(line)
         outcome.accepted, outcome.rejected = len(report.accepted), len(report.rejected)
         outcome.duplicates = len(report.duplicates)
-        periods = periods_to_run(store, report, month_owed(store))
-        unmailed = [] if periods or not mail else mail_owed(ws, store, policy)
-    if periods and stop.is_set():
-        log(f"收到停止信号：{'、'.join(periods)} 的月度运行留待下次启动时完成")
+        unmailed = [] if plan.periods or not mail else mail_owed(ws, store, policy)
+    checkpoint("watch_ingested")
+    if plan.periods and stop.is_set():
+        log(f"收到停止信号：{'、'.join(plan.periods)} 的月度运行留待下次启动时完成")
         outcome.month_left = True
         return outcome
-    for period in periods:
-        month = run_month(ws, period, ingest=False, command="watch")
+    for period in plan.periods:
+        listed = plan.rejected if period == plan.periods[-1] else []
+        month = run_month(ws, period, ingest=IngestReport(rejected=listed), command="watch")
         outcome.months.append(period)
         log(month_line(month))
+        checkpoint("watch_month_run", period)
         if mail:
             send_mail(ws, period, policy, log)
     for period in unmailed:

@@ -88,6 +88,7 @@ class Watcher:
         self._recovery = False
         self.stop_reason = ""
         self._told_folders: set[str] = set()
+        self.once = False
 
     def request_stop(self, reason: str = "") -> None:
         """Safe from a signal handler: sets flags only; the loop says why when it notices."""
@@ -98,7 +99,8 @@ class Watcher:
     # ------------------------------------------------------------ the two modes
     def run(self, once: bool = False) -> int:
         """Watch until stopped (or, with ``once``, handle what the inbox holds now); an exit code."""
-        with watcher_lock(self.ws):
+        self.once = once
+        with watcher_lock(self.ws, once):
             self.ws.inbox.mkdir(parents=True, exist_ok=True)
             self.ws.policy()  # a broken credit.toml stops the start, with its message
             observer = None if once else self._start_observer()
@@ -216,7 +218,7 @@ class Watcher:
 
     def _batch(self, entries: list[Entry]) -> None:
         try:
-            with workspace_turn(self.ws, self.stop, self.log) as ours:
+            with workspace_turn(self.ws, self.stop, self.log, once=self.once) as ours:
                 if not ours:
                     return
                 fresh = [e for e in entries if signature(e.path) == e.sig]  # unchanged while we waited

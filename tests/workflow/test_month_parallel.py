@@ -14,6 +14,7 @@ import os
 import resource
 import shutil
 import time
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -179,3 +180,19 @@ def test_a_generated_month_above_the_thresholds_gives_the_same_bytes(tmp_path):
         assert (children_cpu() > before) is (mode is None)
     a, b = outputs(roots[False]), outputs(roots[None])
     assert a.keys() == b.keys() and [k for k in a if a[k] != b[k]] == []
+
+
+def test_the_one_process_building_blocks_give_what_the_run_gave(pair, tmp_path):
+    """``check_surveys`` and ``highlight_period_ledgers`` (kept for callers that run one step alone)."""
+    from credit_workbook.actions.month import highlight_period_ledgers
+    from credit_workbook.actions.surveys import check_surveys
+    from credit_workbook.store import Store
+
+    ws, september, october, *_ = pair[True]
+    checked, rejected = check_surveys(ws.survey_files(), lambda p: f"surveys/{p.name}")
+    assert [(c.path, c.survey, c.problems) for c in checked] == \
+           [(c.path, c.survey, c.problems) for c in september.checked]
+    assert rejected == [r for r in september.rejected if r["file"].startswith("surveys/")]
+    with Store(ws.store_path) as store:
+        written = highlight_period_ledgers(ws, store, replace(october, notes=[]), tmp_path, datetime(2026, 10, 31))
+    assert written and all(p.read_bytes() == (ws.out_dir(DEMO_PERIOD) / p.name).read_bytes() for p in written)

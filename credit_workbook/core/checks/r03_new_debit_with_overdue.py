@@ -50,13 +50,14 @@ def check(ctx: CheckContext) -> list[Flag]:
         return []
 
     total = sum((f.debit for f, _ in offenders), ZERO)
+    owed = {day: sum((i.amount for i in items), ZERO) for day, items in overdue.items() if items}  # once a day
     lines, places, debits = [], [], []
     for f, overdue in offenders:
         oldest = overdue[0]
         days = (f.day - oldest.due).days
         lines.append(f"{ymd(f.day)} {f.ref or '(无凭证号)'} 借方 {yuan(f.debit)}（当日前欠未清：{ymd(oldest.day)} "
                      f"{oldest.ref or '(无凭证号)'} 尚欠 {yuan(oldest.amount)}，{ymd(oldest.due)} 到期，已逾期 {days} 天；"
-                     f"逾期合计 {yuan(sum((i.amount for i in overdue), ZERO))}）")
+                     f"逾期合计 {yuan(owed[f.day])}）")
         places += debit_places(history, f.day, f.ref)
         debits.append({"day": f.day, "ref": f.ref, "amount": f.debit, "oldest_item_day": oldest.day,
                        "oldest_item_ref": oldest.ref, "oldest_item_amount": oldest.amount, "days_overdue": days})

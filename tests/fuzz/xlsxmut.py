@@ -1,0 +1,509 @@
+"""An .xlsx edited as its XML parts, in memory: the fuzzers' way to change a real sample workbook.
+
+openpyxl would take ~150 ms to load and save one sample ledger and would
+"repair" what it writes (drop what it does not understand, renumber
+styles); here a cell edit costs a few milliseconds and leaves every other
+byte of the package as it was, so a mutated file differs from the sample
+only where the fuzzer said. Edits keep the style of the cell they change:
+a number written where a date was is shown (and read by calamine) as a date,
+which is how Excel serials such as 0, 60 or 2958466 reach the readers.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+WORKSHEET_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+def q(tag: str) -> str:
+    return f"{{{MAIN}}}{tag}"
+
+
+_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+
+
+def col_letter(col: int) -> str:
+    """1 → A, 27 → AA."""
+    out = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def split_ref(ref: str) -> tuple[int, int]:
+    """"F12" → (12, 6)."""
+    m = _REF.match(ref)
+    if not m:
+        raise ValueError(ref)
+    return int(m.group(2)), col_index(m.group(1))
+
+
+# ---------------------------------------------------------------- values a cell can be given
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula with the value Excel cached for it (what calamine and openpyxl data_only read)."""
+
+    text: str
+    cached: object = None
+
+
+@dataclass(frozen=True)
+class CellError:
+    """An error value such as #DIV/0! or #N/A."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class RawNumber:
+    """Text put verbatim into <v> of a number cell: NaN, INF, 1e999 — what no writer produces but a broken one might."""
+
+    text: str
+
+
+def _xml_safe(text: str) -> str:
+    """XML 1.0 cannot carry most control characters: Excel writes them as _xHHHH_, and so do we."""
+    return "".join(ch if ch in "\t\n\r" or ord(ch) >= 0x20 and ch not in "\ufffe\uffff" and not 0xD800 <= ord(ch) <= 0xDFFF
+                   else f"_x{ord(ch):04X}_" for ch in text)
+
+
+def _put_value(cell: ET.Element, value: object) -> None:
+    for child in list(cell):
+        cell.remove(child)
+    cell.attrib.pop("t", None)
+    if value is None:
+        return
+    if isinstance(value, Formula):
+        f = ET.SubElement(cell, q("f"))
+        f.text = value.text
+        if value.cached is not None:
+            cached = ET.Element("tmp")
+            _put_value(cached, value.cached)
+            if "t" in cached.attrib and cached.attrib["t"] != "inlineStr":
+                cell.set("t", cached.attrib["t"])
+            elif isinstance(value.cached, str):
+                cell.set("t", "str")
+            v = ET.SubElement(cell, q("v"))
+            v.text = _xml_safe(str(value.cached)) if isinstance(value.cached, str) else cached.find(q("v")).text
+        return
+    if isinstance(value, bool):
+        cell.set("t", "b")
+        ET.SubElement(cell, q("v")).text = "1" if value else "0"
+    elif isinstance(value, (int, float)):
+        ET.SubElement(cell, q("v")).text = repr(value) if isinstance(value, float) else str(value)
+    elif isinstance(value, RawNumber):
+        ET.SubElement(cell, q("v")).text = value.text
+    elif isinstance(value, CellError):
+        cell.set("t", "e")
+        ET.SubElement(cell, q("v")).text = value.code
+    elif isinstance(value, str):
+        cell.set("t", "inlineStr")
+        t = ET.SubElement(ET.SubElement(cell, q("is")), q("t"))
+        t.text = _xml_safe(value)
+        if value != value.strip():
+            t.set(XML_SPACE, "preserve")
+    else:
+        raise TypeError(f"no way to write {value!r} into a cell")
+
+
+# ---------------------------------------------------------------- the package
+
+class Package:
+    """The members of one .xlsx; sheets are parsed on first edit and serialised by ``to_bytes``."""
+
+    def __init__(self, data: bytes):
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            self.members: dict[str, bytes] = {i.filename: zf.read(i) for i in zf.infolist()}
+        self._trees: dict[str, ET.Element] = {}
+        self._shared: list[str] | None = None
+        self.keep_dimension: set[str] = set()  # parts whose <dimension> was set on purpose
+
+    # -- parts
+    def tree(self, part: str) -> ET.Element:
+        if part not in self._trees:
+            self._trees[part] = ET.fromstring(self.members[part])
+        return self._trees[part]
+
+    def _workbook_rels(self) -> dict[str, str]:
+        rels = ET.fromstring(self.members["xl/_rels/workbook.xml.rels"])
+        out = {}
+        for rel in rels:
+            target = rel.get("Target", "")
+            target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            out[rel.get("Id")] = target
+        return out
+
+    def sheets(self) -> list[tuple[str, str]]:
+        """(sheet name, part path) in tab order."""
+        rels = self._workbook_rels()
+        wb = self.tree("xl/workbook.xml")
+        return [(s.get("name"), rels[s.get(f"{{{REL}}}id")]) for s in wb.find(q("sheets"))]
+
+    def part_of(self, sheet: str | int) -> str:
+        sheets = self.sheets()
+        if isinstance(sheet, int):
+            return sheets[sheet % len(sheets)][1]
+        return dict(sheets)[sheet]
+
+    def shared_strings(self) -> list[str]:
+        if self._shared is None:
+            self._shared = []
+            if "xl/sharedStrings.xml" in self.members:
+                for si in ET.fromstring(self.members["xl/sharedStrings.xml"]):
+                    self._shared.append("".join(t.text or "" for t in si.iter(q("t"))))
+        return self._shared
+
+    # -- cells
+    def _sheet_data(self, part: str) -> ET.Element:
+        return self.tree(part).find(q("sheetData"))
+
+    def rows(self, sheet: str | int) -> list[ET.Element]:
+        return list(self._sheet_data(self.part_of(sheet)))
+
+    def used(self, sheet: str | int) -> tuple[int, int]:
+        """(last row, last column) holding any cell element."""
+        last_row = last_col = 0
+        for row in self.rows(sheet):
+            for c in row:
+                r, col = split_ref(c.get("r"))
+                last_row, last_col = max(last_row, r), max(last_col, col)
+        return last_row, last_col
+
+    def _row(self, part: str, r: int, create: bool) -> ET.Element | None:
+        data = self._sheet_data(part)
+        for i, row in enumerate(data):
+            n = int(row.get("r"))
+            if n == r:
+                return row
+            if n > r:
+                if not create:
+                    return None
+                new = ET.Element(q("row"), {"r": str(r)})
+                data.insert(i, new)
+                return new
+        if not create:
+            return None
+        return ET.SubElement(data, q("row"), {"r": str(r)})
+
+    def _cell(self, part: str, ref: str, create: bool) -> ET.Element | None:
+        r, col = split_ref(ref)
+        row = self._row(part, r, create)
+        if row is None:
+            return None
+        for i, c in enumerate(row):
+            _, n = split_ref(c.get("r"))
+            if n == col:
+                return c
+            if n > col:
+                if not create:
+                    return None
+                new = ET.Element(q("c"), {"r": ref})
+                row.insert(i, new)
+                return new
+        if not create:
+            return None
+        return ET.SubElement(row, q("c"), {"r": ref})
+
+    def value(self, sheet: str | int, ref: str) -> object:
+        """The cell's value as the XML holds it: str, float, bool or None (no style interpretation)."""
+        c = self._cell(self.part_of(sheet), ref, create=False)
+        if c is None:
+            return None
+        t = c.get("t", "n")
+        if t == "inlineStr":
+            return "".join(x.text or "" for x in c.iter(q("t")))
+        v = c.find(q("v"))
+        if v is None or v.text is None:
+            return None
+        if t == "s":
+            return self.shared_strings()[int(v.text)]
+        if t in ("str", "e"):
+            return v.text
+        if t == "b":
+            return v.text == "1"
+        try:
+            return float(v.text)
+        except ValueError:
+            return v.text
+
+    def style(self, sheet: str | int, ref: str) -> str | None:
+        c = self._cell(self.part_of(sheet), ref, create=False)
+        return None if c is None else c.get("s")
+
+    def set(self, sheet: str | int, ref: str, value: object) -> None:
+        part = self.part_of(sheet)
+        _put_value(self._cell(part, ref, create=True), value)
+
+    # -- rows
+    def _renumber(self, part: str, rows: list[ET.Element], first: int) -> None:
+        for offset, row in enumerate(rows):
+            n = first + offset
+            row.set("r", str(n))
+            for c in row:
+                letters = _REF.match(c.get("r")).group(1)
+                c.set("r", f"{letters}{n}")
+
+    def _replace_rows(self, part: str, first: int, last: int, new_rows: list[ET.Element]) -> None:
+        """Rows first..last (inclusive, sheet numbers) become ``new_rows``; the rows below follow them."""
+        data = self._sheet_data(part)
+        before = [row for row in data if int(row.get("r")) < first]
+        after = [row for row in data if int(row.get("r")) > last]
+        for row in list(data):
+            data.remove(row)
+        for row in before:
+            data.append(row)
+        by_number = {}
+        for i, row in enumerate(new_rows):
+            by_number[first + i] = row
+        self._renumber(part, new_rows, first)
+        shift = len(new_rows) - (last - first + 1)
+        for row in new_rows:
+            data.append(row)
+        for row in after:
+            self._renumber(part, [row], int(row.get("r")) + shift)
+            data.append(row)
+
+    def _rows_between(self, part: str, first: int, last: int) -> list[ET.Element]:
+        """Rows first..last as elements, an empty row element where the sheet has none."""
+        present = {int(row.get("r")): row for row in self._sheet_data(part)}
+        return [present.get(n) if n in present else ET.Element(q("row"), {"r": str(n)}) for n in range(first, last + 1)]
+
+    def permute_rows(self, sheet: str | int, first: int, order: list[int]) -> None:
+        """Rows first..first+len(order)-1 put in ``order`` (indices into that block)."""
+        part = self.part_of(sheet)
+        last = first + len(order) - 1
+        block = self._rows_between(part, first, last)
+        self._replace_rows(part, first, last, [block[i] for i in order])
+
+    def duplicate_row(self, sheet: str | int, r: int, times: int = 1) -> None:
+        import copy
+
+        part = self.part_of(sheet)
+        (row,) = self._rows_between(part, r, r)
+        self._replace_rows(part, r, r, [row] + [copy.deepcopy(row) for _ in range(times)])
+
+    def delete_rows(self, sheet: str | int, first: int, count: int = 1) -> None:
+        part = self.part_of(sheet)
+        self._replace_rows(part, first, first + count - 1, [])
+
+    # -- structure
+    def merge(self, sheet: str | int, ref: str) -> None:
+        """Merge a range as Excel does: only the top-left value survives."""
+        part = self.part_of(sheet)
+        root = self.tree(part)
+        a, b = ref.split(":")
+        (r0, c0), (r1, c1) = split_ref(a), split_ref(b)
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                if (r, c) != (r0, c0):
+                    cell = self._cell(part, f"{col_letter(c)}{r}", create=False)
+                    if cell is not None:
+                        _put_value(cell, None)
+        merges = root.find(q("mergeCells"))
+        if merges is None:
+            merges = ET.Element(q("mergeCells"))
+            root.insert(list(root).index(root.find(q("sheetData"))) + 1, merges)
+        ET.SubElement(merges, q("mergeCell"), {"ref": ref})
+        merges.set("count", str(len(merges)))
+
+    def clear_sheet(self, sheet: str | int) -> None:
+        part = self.part_of(sheet)
+        data = self._sheet_data(part)
+        for row in list(data):
+            data.remove(row)
+        root = self.tree(part)
+        for tag in ("mergeCells", "dimension"):
+            el = root.find(q(tag))
+            if el is not None:
+                root.remove(el)
+
+    def add_sheet(self, name: str, rows: list[list[object]], *, hidden: bool = False, first: bool = False) -> None:
+        """A new worksheet holding ``rows`` (row 1 first), as a part of its own."""
+        n = 1
+        while f"xl/worksheets/sheet{n}.xml" in self.members:
+            n += 1
+        part = f"xl/worksheets/sheet{n}.xml"
+        root = ET.Element(q("worksheet"))
+        data = ET.SubElement(root, q("sheetData"))
+        for r, values in enumerate(rows, start=1):
+            row = ET.SubElement(data, q("row"), {"r": str(r)})
+            for c, value in enumerate(values, start=1):
+                if value is None:
+                    continue
+                cell = ET.SubElement(row, q("c"), {"r": f"{col_letter(c)}{r}"})
+                _put_value(cell, value)
+        self._trees[part] = root
+        self.members[part] = b""
+        rels = ET.fromstring(self.members["xl/_rels/workbook.xml.rels"])
+        ids = {rel.get("Id") for rel in rels}
+        k = 1
+        while f"rIdFuzz{k}" in ids:
+            k += 1
+        rid = f"rIdFuzz{k}"
+        ET.SubElement(rels, f"{{{PKG_REL}}}Relationship",
+                      {"Id": rid, "Type": WORKSHEET_TYPE, "Target": f"worksheets/sheet{n}.xml"})
+        self.members["xl/_rels/workbook.xml.rels"] = _serialise(rels, PKG_REL)
+        types = ET.fromstring(self.members["[Content_Types].xml"])
+        ET.SubElement(types, f"{{{CT}}}Override", {"PartName": f"/{part}", "ContentType": WORKSHEET_CT})
+        self.members["[Content_Types].xml"] = _serialise(types, CT)
+        wb = self.tree("xl/workbook.xml")
+        sheets = wb.find(q("sheets"))
+        ids = [int(s.get("sheetId", "0")) for s in sheets]
+        attrs = {"name": name, "sheetId": str(max(ids, default=0) + 1), f"{{{REL}}}id": rid}
+        if hidden:
+            attrs["state"] = "hidden"
+        el = ET.Element(q("sheet"), attrs)
+        if first:
+            sheets.insert(0, el)
+            # localSheetId counts tabs: every sheet-local name now points one further
+            names = wb.find(q("definedNames"))
+            for dn in names if names is not None else ():
+                if dn.get("localSheetId") is not None:
+                    dn.set("localSheetId", str(int(dn.get("localSheetId")) + 1))
+            view = wb.find(f"{q('bookViews')}/{q('workbookView')}")
+            if view is not None and view.get("activeTab"):
+                view.set("activeTab", str(int(view.get("activeTab")) + 1))
+        else:
+            sheets.append(el)
+
+    def rename_sheet(self, sheet: str | int, new: str) -> None:
+        """The tab only: formulas and defined names still say the old name, as after a careless rename."""
+        wb = self.tree("xl/workbook.xml")
+        sheets = list(wb.find(q("sheets")))
+        target = sheets[sheet % len(sheets)] if isinstance(sheet, int) else next(s for s in sheets if s.get("name") == sheet)
+        target.set("name", new)
+
+    def defined_names(self) -> list[str]:
+        names = self.tree("xl/workbook.xml").find(q("definedNames"))
+        return [] if names is None else [dn.get("name") for dn in names]
+
+    def remove_defined_names(self, which) -> list[str]:
+        """Remove the workbook's defined names whose name is in ``which``; returns those removed."""
+        wb = self.tree("xl/workbook.xml")
+        names = wb.find(q("definedNames"))
+        removed = []
+        if names is None:
+            return removed
+        for dn in list(names):
+            if dn.get("name") in which:
+                names.remove(dn)
+                removed.append(dn.get("name"))
+        if not len(names):
+            wb.remove(names)
+        return removed
+
+    def retarget_defined_name(self, name: str, target: str) -> None:
+        names = self.tree("xl/workbook.xml").find(q("definedNames"))
+        for dn in names if names is not None else ():
+            if dn.get("name") == name:
+                dn.text = target
+
+    def _fit_dimension(self, part: str) -> None:
+        root = self.tree(part)
+        dim = root.find(q("dimension"))
+        if dim is None:
+            return
+        last_row = last_col = 0
+        for row in root.find(q("sheetData")):
+            for c in row:
+                r, col = split_ref(c.get("r"))
+                last_row, last_col = max(last_row, r), max(last_col, col)
+        dim.set("ref", f"A1:{col_letter(max(last_col, 1))}{max(last_row, 1)}")
+
+    def set_dimension(self, sheet: str | int, ref: str) -> None:
+        part = self.part_of(sheet)
+        dim = self.tree(part).find(q("dimension"))
+        if dim is not None:
+            dim.set("ref", ref)
+            self.keep_dimension.add(part)
+
+    def to_bytes(self) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, data in self.members.items():
+                if name in self._trees:
+                    if name.startswith("xl/worksheets/") and name not in self.keep_dimension:
+                        self._fit_dimension(name)
+                    data = _serialise(self._trees[name], MAIN)
+                info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                zf.writestr(info, data)
+        return out.getvalue()
+
+
+def _serialise(root: ET.Element, default_ns: str) -> bytes:
+    """ElementTree's own writer invents ns0: prefixes (or refuses plain attributes with a default
+    namespace); this one writes the default namespace bare and every other one with a stable prefix."""
+    prefixes = {default_ns: "", REL: "r", "http://www.w3.org/XML/1998/namespace": "xml"}
+    used: dict[str, str] = {}
+
+    def name(tag: str) -> str:
+        if not tag.startswith("{"):
+            return tag
+        uri, local = tag[1:].split("}", 1)
+        if uri not in prefixes:
+            prefixes[uri] = f"ns{len(prefixes)}"
+        prefix = prefixes[uri]
+        if prefix != "xml":
+            used[uri] = prefix
+        return f"{prefix}:{local}" if prefix else local
+
+    def write(el: ET.Element, out: list[str]) -> None:
+        out.append(f"<{name(el.tag)}")
+        for key, value in el.attrib.items():
+            out.append(f' {name(key)}="{escape(value, {chr(34): "&quot;", chr(10): "&#10;", chr(13): "&#13;", chr(9): "&#9;"})}"')
+        if el.text is None and not len(el):
+            out.append("/>")
+        else:
+            out.append(">")
+            if el.text:
+                out.append(escape(el.text, {chr(13): "&#13;"}))
+            for child in el:
+                write(child, out)
+                if child.tail:
+                    out.append(escape(child.tail))
+            out.append(f"</{name(el.tag)}>")
+
+    parts: list[str] = []
+    write(root, parts)
+    declared = "".join(f' xmlns:{p}="{u}"' if p else f' xmlns="{u}"' for u, p in used.items())
+    head, rest = parts[0], "".join(parts[1:])
+    body = head + declared + rest
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body).encode("utf-8")
+
+
+# ---------------------------------------------------------------- byte level
+
+def rezip_with(data: bytes, member: str, new: bytes) -> bytes:
+    """The same package with one member's bytes replaced (a valid zip: CRCs recomputed)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in src.infolist():
+            zf.writestr(info, new if info.filename == member else src.read(info))
+    return out.getvalue()
+
+
+def member_bytes(data: bytes, member: str) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return zf.read(member)
