@@ -40,13 +40,12 @@ import signal
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 
 from credit_workbook.core.history import add_months
 from credit_workbook.core.model import ProblemLevel
 from credit_workbook.fileio import atomic_copy, atomic_write, private_dir
-from credit_workbook.ledger import parse_ledger
+from credit_workbook.ledger import stream_ledger
 from credit_workbook.ledger.common import money
 from credit_workbook.ledger.history_store import (
     FileFigures,
@@ -57,8 +56,8 @@ from credit_workbook.ledger.history_store import (
     file_accounts_json,
     stored_figures,
     types_for,
-    who_of,
 )
+from credit_workbook.ledger.intake import CheckedFigures, LedgerIntake, store_text
 from credit_workbook.ledger.model import SHAPE_DETAIL, ParsedLedger
 from credit_workbook.policy import Policy
 from credit_workbook.store import LedgerFile, Store
@@ -203,79 +202,24 @@ class _Candidate:
     sha: str
     size: int
     mtime_ns: int
-    parsed: ParsedLedger | None = None
+    parsed: ParsedLedger | None = None  # without its entries: they wait in ``entries`` (a store staging table)
+    entries: str | None = None
+    figures: CheckedFigures | None = None  # only for a file without parse errors
 
     @property
     def name(self) -> str:
         return self.path.name
 
 
-# ---------------------------------------------------------------- figures of a parsed file
+# ---------------------------------------------------------------- rows of a parsed file
 
-def _t(value: Decimal | None) -> str | None:
-    return None if value is None else str(value + 0)  # never "-0.00"
-
-
-@dataclass
-class _Parsed:
-    """A trusted parsed file as figures, plus what only the new file needs: cells for messages."""
-
-    figures: FileFigures
-    checked_openings: dict[Key, tuple[Decimal, str]]  # every key's opening, worked back where not printed
-    closing_places: dict[Key, str]
-    sheet_place: str
-
-
-def _figures_of(parsed: ParsedLedger) -> _Parsed:
-    name, sheet, cols = parsed.file_name, parsed.sheet, parsed.columns
-    f = FileFigures(name, parsed.period, parsed.shape)
-    checked: dict[Key, tuple[Decimal, str]] = {}
-    closing_places: dict[Key, str] = {}
-
-    def cell(letter: str | None, row: int, fallback: str) -> str:
-        return f"{name}!{sheet}!{letter}{row}" if letter and row else fallback
-
-    for o in parsed.openings:
-        who = who_of(o.code, o.name)
-        if who is None:
-            continue
-        key = (who, o.account or "")
-        f.add_opening(key, o.balance, o.place)
-        f.note_name(who, o.name)
-        closing_places.setdefault(key, o.place)
-    for e in parsed.entries:
-        who = who_of(e.code, e.name)
-        if who is None:
-            continue
-        key = (who, e.account or "")
-        f.add_move(key, e.debit, e.credit)
-        f.note_name(who, e.name)
-        place = cell(cols.get("balance"), e.row, e.place)
-        if key not in f.openings and key not in checked and e.balance is not None:
-            checked[key] = (e.balance - e.debit + e.credit, place)  # what the file's own balances start from
-        closing_places[key] = place
-    for b in parsed.balances:
-        who = who_of(b.code, b.name)
-        if who is None:
-            continue
-        key = (who, b.account or "")
-        opening_col = cols.get("opening") or cols.get("opening_debit" if b.opening >= 0 else "opening_credit")
-        closing_col = cols.get("closing") or cols.get("closing_debit" if b.closing >= 0 else "closing_credit")
-        f.add_summary(key, b.opening, b.debit, b.credit, b.closing, cell(opening_col, b.row, b.place))
-        f.note_name(who, b.name)
-        closing_places[key] = cell(closing_col, b.row, b.place)
-    for key, value in f.openings.items():
-        checked.setdefault(key, value)
-    return _Parsed(f.finish(), checked, closing_places, f"{name}!{sheet}")
-
-
-def _rows_for_store(parsed: ParsedLedger) -> tuple[list[tuple], list[tuple], list[tuple]]:
-    entries = [(e.code, e.name, e.account, e.date.isoformat(), _t(e.debit), _t(e.credit), _t(e.balance),
-                e.voucher, e.summary, e.place) for e in parsed.entries]
-    openings = [(o.code, o.name, o.account, _t(o.balance), o.place) for o in parsed.openings]
-    balances = [(b.code, b.name, b.account, _t(b.opening), _t(b.debit), _t(b.credit), _t(b.closing), b.place)
+def _rows_for_store(parsed: ParsedLedger) -> tuple[list[tuple], list[tuple]]:
+    """Openings and 余额表 lines as store rows (the entries went to staging while the file was read)."""
+    t = store_text
+    openings = [(o.code, o.name, o.account, t(o.balance), o.place) for o in parsed.openings]
+    balances = [(b.code, b.name, b.account, t(b.opening), t(b.debit), t(b.credit), t(b.closing), b.place)
                 for b in parsed.balances]
-    return entries, openings, balances
+    return openings, balances
 
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -326,9 +270,19 @@ class _Run:
         if row is not None:
             self._known(cand, row)
             return
-        cand.parsed = parse_ledger(cand.staged, aliases=self.policy.ledger.header_aliases, display_name=cand.name)
+        self._parse(cand)
         _checkpoint("after_parse")
         self.new.append(cand)
+
+    def _parse(self, cand: _Candidate) -> None:
+        """Read the snapshot once: entries into a staging table as they come, figures and problems kept."""
+        cand.entries = self.store.stage_entries()
+        intake = LedgerIntake(lambda rows: self.store.add_staged_entries(cand.entries, rows))
+        cand.parsed = stream_ledger(cand.staged, intake.entry, aliases=self.policy.ledger.header_aliases,
+                                    display_name=cand.name)
+        intake.flush()
+        if cand.parsed.trusted:
+            cand.figures = intake.finish(cand.parsed)
 
     def _snapshot(self, path: Path) -> _Candidate:
         private_dir(self.staging)
@@ -355,18 +309,30 @@ class _Run:
         self.new.sort(key=lambda c: (c.parsed.period or "", c.mtime_ns, c.name))
         for cand in self.new:
             row = self.store.ledger_file(cand.sha)  # the same bytes under another name, earlier in this run
-            if row is not None:
-                self._known(cand, row)
-            else:
-                self._ingest(cand)
+            try:
+                if row is not None:
+                    self._known(cand, row)
+                else:
+                    self._ingest(cand)
+            finally:
+                self._drop_staged(cand)
+
+    def _drop_staged(self, cand: _Candidate) -> None:
+        if cand.entries is not None:
+            self.store.drop_staged_entries(cand.entries)
+            cand.entries = None
+
+    def drop_staged(self) -> None:
+        """Staging tables of files a failed run did not get to (the connection may serve a long watch)."""
+        for cand in self.new:
+            self._drop_staged(cand)
 
     def _ingest(self, cand: _Candidate) -> None:
-        parsed = cand.parsed
+        parsed, new = cand.parsed, cand.figures
         errors = [p.render() for p in parsed.errors]
         warnings = [p.render() for p in parsed.problems if p.level is not ProblemLevel.ERROR]
         plan = _Plan()
         if not errors:
-            new = _figures_of(parsed)
             plan = self._plan(new)
             errors += plan.errors
             warnings += plan.warnings
@@ -374,7 +340,7 @@ class _Run:
             self._quarantine(cand, errors, warnings)
             return
         archived = self._archive_name(parsed.period, cand.name, cand.sha)
-        entries, openings, balances = _rows_for_store(parsed)
+        openings, balances = _rows_for_store(parsed)
         replaced = [(f.file_id, self.store.ledger_file_by_id(f.file_id).archived_path) for f in plan.replaces]
         with self.store.transaction():
             file_id = self.store.insert_ledger_file(
@@ -383,11 +349,12 @@ class _Run:
                  "accounts": file_accounts_json(new.figures.accounts), "file_format": parsed.file_format,
                  "encoding": parsed.encoding, "size": cand.size,
                  "ingested_at": datetime.now().isoformat(timespec="seconds")},
-                entries, openings, balances,
+                (), openings, balances,
             )
+            entries = self.store.insert_staged_entries(cand.entries, file_id)
             self.store.supersede_ledger_files([i for i, _ in replaced], file_id)
             self.store.audit("ingest", file=cand.name, sha256=cand.sha, period=parsed.period, shape=parsed.shape,
-                             entries=len(entries), openings=len(openings), balances=len(balances),
+                             entries=entries, openings=len(openings), balances=len(balances),
                              supersedes=[p for _, p in replaced])
             _checkpoint("after_insert")
         _checkpoint("after_commit")
@@ -397,12 +364,12 @@ class _Run:
         self.active[file_id] = new.figures
         archived = self._archive(cand, file_id, archived)
         self.report.accepted.append(Accepted(
-            cand.name, parsed.period, parsed.shape, len(entries) or len(balances),
+            cand.name, parsed.period, parsed.shape, entries or len(balances),
             [p for _, p in replaced], warnings, archived,
         ))
 
     # -- the history checks of SPEC §4
-    def _plan(self, new: _Parsed) -> _Plan:
+    def _plan(self, new: CheckedFigures) -> _Plan:
         plan = _Plan()
         f = new.figures
         if not f.keys():  # it would claim the month and say nothing about it
@@ -426,7 +393,7 @@ class _Run:
         self._check_next(new, history, roles, plan)
         return plan
 
-    def _check_openings(self, new: _Parsed, prior: list[FileFigures], roles, plan: _Plan) -> None:
+    def _check_openings(self, new: CheckedFigures, prior: list[FileFigures], roles, plan: _Plan) -> None:
         """Each opening against the chain of the months before; a counterparty seen for the first time
         sets its own opening (see history_store), so only known ones can be out of step."""
         chain = balance_chain(prior, roles)
@@ -454,7 +421,7 @@ class _Run:
                 gap = _period_span(add_months(max(covering), 1), previous)
                 plan.warnings.append(f"{f.name}: 台账历史中没有 {gap} 的{account or ''}台账，这些月份按无发生额计")
 
-    def _check_next(self, new: _Parsed, history: list[FileFigures], roles, plan: _Plan) -> None:
+    def _check_next(self, new: CheckedFigures, history: list[FileFigures], roles, plan: _Plan) -> None:
         """A file slotted in before a month already in history must lead into that month's opening."""
         f = new.figures
         following = add_months(f.period, 1)
@@ -611,6 +578,7 @@ def ingest_files(ws: Workspace, store: Store, policy: Policy, paths) -> IngestRe
         run.process_new()
         run.finish_interrupted()
     finally:
+        run.drop_staged()
         run.clean_staging()
     return run.report
 

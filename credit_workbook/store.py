@@ -9,9 +9,10 @@ leaves the store as it was before that unit.
 from __future__ import annotations
 
 import getpass
+import itertools
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -347,15 +348,48 @@ class Store:
     def set_ledger_archived_path(self, file_id: int, archived_path: str) -> None:
         self.db.execute("UPDATE ledger_files SET archived_path = ? WHERE id = ?", (archived_path, file_id))
 
-    def ledger_rows(self, table: str, active_only: bool = True) -> list[tuple]:
+    def ledger_rows(self, table: str, active_only: bool = True) -> Iterator[tuple]:
         """Raw rows of ``ledger_entries`` / ``ledger_openings`` / ``ledger_balances`` with the file's period
-        first: ``(period, file_id, <the table's columns after file_id>)``, in period, file and row order."""
+        first: ``(period, file_id, <the table's columns after file_id>)``, in period, file and row order.
+
+        A cursor, not a list: a history of millions of entries is read row by row, never held.
+        """
         columns = _ROW_COLUMNS[table]
         where = " WHERE f.superseded_by IS NULL" if active_only else ""
         return self.db.execute(
             f"SELECT f.period, t.file_id, {', '.join('t.' + c for c in columns)} FROM {table} t"
             f" JOIN ledger_files f ON f.id = t.file_id{where} ORDER BY f.period, t.file_id, t.rowid"
-        ).fetchall()
+        )
+
+    # A file's entries wait in a TEMP table while the file is checked: the parser streams them there,
+    # and the file's one transaction copies them into ledger_entries in SQL. TEMP tables belong to this
+    # connection and live in a file SQLite has already unlinked, so a killed process leaves nothing.
+
+    def stage_entries(self) -> str:
+        """A new, empty staging table for one file's entries (its name)."""
+        table = f"staged_entries_{next(_STAGE_NUMBERS)}"
+        self.db.execute("PRAGMA temp_store = FILE")  # a million staged lines belong on disk, not in RAM
+        self.db.execute(f"CREATE TEMP TABLE {table} ({', '.join(_ROW_COLUMNS['ledger_entries'])})")
+        return table
+
+    def add_staged_entries(self, table: str, rows: Iterable[tuple]) -> None:
+        """Rows in the column order of ``ledger_entries``, without file_id."""
+        marks = ", ".join("?" * len(_ROW_COLUMNS["ledger_entries"]))
+        self.db.executemany(f"INSERT INTO temp.{table} VALUES ({marks})", rows)
+
+    def insert_staged_entries(self, table: str, file_id: int) -> int:
+        """Copy a staging table into ``ledger_entries`` under ``file_id``, in staging order (the caller's
+        transaction); the number of rows."""
+        columns = ", ".join(_ROW_COLUMNS["ledger_entries"])
+        # the indexes of a million-row insert want more than the default 2 MiB of page cache
+        self.db.execute(f"PRAGMA main.cache_size = -{_INSERT_CACHE_KIB}")
+        return self.db.execute(
+            f"INSERT INTO ledger_entries(file_id, {columns}) SELECT ?, {columns} FROM temp.{table} ORDER BY rowid",
+            (file_id,),
+        ).rowcount
+
+    def drop_staged_entries(self, table: str) -> None:
+        self.db.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
     def ledger_file_row_counts(self, file_id: int) -> dict[str, int]:
         return {t: self.db.execute(f"SELECT COUNT(*) FROM {t} WHERE file_id = ?", (file_id,)).fetchone()[0]
@@ -384,6 +418,8 @@ def file_record(root: Path, path: Path) -> dict:
     return {"path": rel, "bytes": size, "sha256": digest}
 
 
+_STAGE_NUMBERS = itertools.count(1)
+_INSERT_CACHE_KIB = 16 << 10
 _FILE_COLUMNS = ("id, sha256, original_name, archived_path, period, shape, accounts, file_format, encoding,"
                  " size, ingested_at, archived_at, superseded_by")
 _ROW_COLUMNS = {

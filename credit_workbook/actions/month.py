@@ -244,6 +244,13 @@ def _collect_surveys(ws: Workspace, forms: Pending):
     return merge_checks(forms.result(), lambda p: _rel(ws, p))
 
 
+def evaluate_period(ws: Workspace, store, policy, report: MonthReport):
+    """``report`` filled as a run fills it before writing anything — checked surveys, counterparties,
+    flags — all in this process (one click in Excel starts no second process); (register, company total)."""
+    with Helper(False) as helper:
+        return _evaluate(ws, store, policy, report, _start_reading(ws, ws.survey_files(), helper, None))
+
+
 def _evaluate(ws: Workspace, store, policy, report: MonthReport, reads: tuple[Pending, Pending]):
     """Surveys checked, history and register read, every counterparty evaluated and checked."""
     import hashlib

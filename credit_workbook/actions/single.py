@@ -83,15 +83,10 @@ class MonthView:
 def evaluate_month(ws: Workspace, store, period: str | None = None, as_of: date | None = None) -> MonthView:
     """Every counterparty of the period evaluated and checked, exactly as the monthly run does it."""
     from credit_workbook.actions import month
-    from credit_workbook.actions.second_process import Helper
-    from credit_workbook.actions.surveys import start_survey_check
 
     period, as_of = resolve(store, period, as_of)
     report = month.MonthReport(period, as_of)
-    forms = start_survey_check(ws.survey_files(), Helper(False))  # one click: no second process
-    # month._evaluate is the run's own evaluation (private to month.py, whose owner is changing it: the
-    # register and the company total are the last two things it returns)
-    register, total = month._evaluate(ws, store, ws.policy(), report, forms)[-2:]
+    register, total = month.evaluate_period(ws, store, ws.policy(), report)  # the run's own evaluation
     return MonthView(report, register, total)
 
 

@@ -68,29 +68,32 @@ def scan(data: bytes, where: str, max_depth: int, text_of: frozenset[str] = froz
     ``text_of``: local names whose direct character data is collected.
     """
     parser = _parser()
-    stack: list[Node | None] = []
+    stack: list[Node] = []
     root: list[Node] = []
     tag = _TAG.match
+    skipping = 0  # depth inside an element below max_depth
 
     def start(name: str, attrs: dict) -> None:
-        depth = len(stack)
-        if depth > max_depth or (depth and stack[-1] is None):
-            stack.append(None)
+        nonlocal skipping
+        if skipping or len(stack) > max_depth:
+            skipping += 1
             return
         at = parser.CurrentByteIndex
         m = tag(data, at)
         ns, _, local = name.rpartition(NS_SEP)
         node = Node(local, ns, attrs, at, m.end() if m else at)
-        if depth:
+        if stack:
             stack[-1].children.append(node)
         else:
             root.append(node)
         stack.append(node)
 
     def end(name: str) -> None:
-        node = stack.pop()
-        if node is None:
+        nonlocal skipping
+        if skipping:
+            skipping -= 1
             return
+        node = stack.pop()
         at = parser.CurrentByteIndex
         if at == node.tag_end and data[at - 2:at] == b"/>":
             node.end = node.end_tag = at
@@ -99,7 +102,7 @@ def scan(data: bytes, where: str, max_depth: int, text_of: frozenset[str] = froz
             node.end = data.index(b">", at) + 1
 
     def chars(text: str) -> None:
-        if stack and stack[-1] is not None and stack[-1].name in text_of:
+        if not skipping and stack and stack[-1].name in text_of:
             stack[-1].text += text
 
     parser.StartElementHandler = start

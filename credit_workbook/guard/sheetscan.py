@@ -10,7 +10,8 @@ streamed once (zlib, 1 MiB blocks) and its extent computed the way calamine
 computes it:
 
 - a cell with ``r="XFD12"`` sits there (letters case-insensitive, the last
-  ``r`` of a tag wins, a row number wraps at 2³²);
+  ``r`` of a tag wins; a row number past 2³² wraps there, which is
+  taken here as the huge number it is written as);
 - a cell without ``r`` follows the previous cell of its row, a row without
   ``r`` follows the previous row; element prefixes are ignored.
 
@@ -26,22 +27,18 @@ tokenizer ~10× slower but only for files no common writer produces.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 BLOCK = 1 << 20
 
-# Regularity of one block: every cell / row tag starts like this …
-_C_CANON, _ROW_CANON = b'<c r="', b'<row r="'
-# … and these are all the ways an unprefixed <c> or <row> tag can start.
-_C_STARTS = (b"<c ", b"<c>", b"<c/", b"<c\t", b"<c\n", b"<c\r")
-_ROW_STARTS = (b"<row ", b"<row>", b"<row/", b"<row\t", b"<row\n", b"<row\r")
-_R_ATTRS = (b' r="', b"\tr=", b"\nr=", b"\rr=", b" r=")  # the first also counts in the last
-_PREFIXED = (b":row", b":c ", b":c>", b":c/", b":c\t", b":c\n", b":c\r")
-_SPACED_EQ = (b" =", b"\t=", b"\n=", b"\r=")
-_BAD_C = re.compile(rb'<c r="(?![A-Z]{1,3}[0-9]{1,7}")')
-_BAD_ROW = re.compile(rb'<row r="(?![0-9]{1,7}")')
-_WIDE = re.compile(rb'<c r="([A-Z]{2,3})')
+# A block is regular when no <c> or <row> tag is prefixed, and each starts with a canonical
+# r="…" followed only by attributes whose names do not start with r, double-quoted, one space
+# apart, maybe a space before "/>" (openpyxl) — what every common writer produces. Each regex costs one C-speed pass per block.
+_PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
+_ODD_C = re.compile(rb'<c(?! r="[A-Z]{1,3}[0-9]{1,7}"(?: [a-qs-z][\w:]*="[^"]*")* ?/?>)[\s/>]')
+_ODD_ROW = re.compile(rb'<row(?! r="[0-9]{1,7}"(?: [a-qs-z][\w:]*="[^"]*")* ?/?>)[\s/>]')
 _DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\s+ref\s*=\s*["\']([^"\']*)["\']')
 
 
@@ -102,26 +99,30 @@ def fast_bound(block: bytes, row_digits: int) -> Extent | None:
     Rows: exact for references of at least ``row_digits`` digits; shorter
     ones are all below 10^(row_digits-1), which the caller chose to be under
     its limit, so they need not be converted one by one. A bound over the
-    limit is not a verdict: the caller then takes the exact path.
+    limit is no verdict: the caller then takes the exact path.
     """
-    if any(p in block for p in _PREFIXED) or any(p in block for p in _SPACED_EQ):
-        return None
-    cells = block.count(_C_CANON)
-    rows = block.count(_ROW_CANON)
-    if cells != sum(block.count(s) for s in _C_STARTS) or rows != sum(block.count(s) for s in _ROW_STARTS):
-        return None
-    if sum(block.count(a) for a in _R_ATTRS) - block.count(_R_ATTRS[0]) != cells + rows:
-        return None  # an r attribute outside the canonical place: a duplicate, or in text
-    if _BAD_C.search(block) or _BAD_ROW.search(block):
+    if _PREFIXED.search(block) or _ODD_C.search(block) or _ODD_ROW.search(block):
         return None
     out = Extent()
+    cells, rows = b'<c r="' in block, b'<row r="' in block
+    if not (cells or rows):
+        return out
+    digits = max(row_digits, 1)
+    for ref in _interesting(digits).findall(block):
+        letters = ref.rstrip(b"0123456789")
+        out.rows = max(out.rows, int(ref[len(letters):]))
+        if len(letters) > 1:
+            out.columns = max(out.columns, column_number(letters.decode()))
     if cells:
-        out.columns = max((column_number(m.decode()) for m in _WIDE.findall(block)), default=26)
-    if cells or rows:
-        digits = max(row_digits, 1)
-        found = re.findall(rb'r="[A-Z]{0,3}([0-9]{%d,7})"' % digits, block)
-        out.rows = max((int(x) for x in found), default=10 ** (digits - 1) - 1)
+        out.columns = max(out.columns, 26)
+    out.rows = max(out.rows, 10 ** (digits - 1) - 1)
     return out
+
+
+@functools.lru_cache(maxsize=8)
+def _interesting(digits: int) -> re.Pattern[bytes]:
+    """References worth converting: two or more column letters, or a row of ``digits`` or more digits."""
+    return re.compile(rb'r="([A-Z]{2,3}[0-9]+|[A-Z]?[0-9]{%d,})"' % digits)
 
 
 _TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
@@ -133,10 +134,19 @@ class BadReference(Exception):
     """A cell or row reference no reader could place."""
 
 
-def exact_extent(blocks_iter) -> Extent:
-    """calamine's placement, tag by tag (slow; only for irregular parts)."""
+def exact_extent(blocks_iter, enough=lambda extent: False) -> Extent:
+    """calamine's placement, tag by tag (slow; only for irregular parts).
+
+    Stops after the first block at which ``enough(extent so far)`` holds:
+    a hostile part is refused without being read to its end.
+
+    Where calamine's rule is not certain (the row a reference-less cell or
+    row continues from after an explicit reference elsewhere) the larger
+    candidate is taken: this is a bound, never an underestimate.
+    """
     out = Extent()
     row = 0  # 1-based row of the current <row>, 0 before the first
+    top = 0  # highest row placed so far: where a row without r may continue from
     col = 0  # 1-based column of the previous cell in this row
     for block in blocks_iter:
         for m in _TAG.finditer(block):
@@ -144,26 +154,26 @@ def exact_extent(blocks_iter) -> Extent:
             if closing:
                 continue
             values = _R_VALUE.findall(attrs)
-            ref = (values[-1][0] or values[-1][1]) if values else None
+            ref = (values[-1][0] or values[-1][1]).strip() if values else None
             if name == b"row":
-                row = _row_number(ref) if ref is not None else row + 1
-                col = 0
-                out.rows = max(out.rows, row)
-                continue
-            if ref is None:
+                row = _row_number(ref) if ref is not None else top + 1
+                top, col = max(top, row), 0
+            elif ref is None:
                 col += 1
-                cell_row = max(row, 1)
+                top = max(top, row, 1)
             else:
-                letters, digits = _REF.fullmatch(ref.strip()).groups() if _REF.fullmatch(ref.strip()) else (b"", b"")
-                if not letters or not digits:
+                ref_match = _REF.fullmatch(ref)
+                if ref_match is None or not ref_match.group(1) or not ref_match.group(2):
                     raise BadReference(ref.decode("utf-8", "replace")[:40])
-                col, cell_row = column_number(letters.decode()), int(digits) % (1 << 32)
-            out.rows = max(out.rows, cell_row)
-            out.columns = max(out.columns, col)
+                col = column_number(ref_match.group(1).decode())
+                top = max(top, int(ref_match.group(2)))
+            out.rows, out.columns = max(out.rows, top), max(out.columns, col)
+        if enough(out):
+            break
     return out
 
 
 def _row_number(ref: bytes) -> int:
-    if not ref.strip().isdigit():
+    if not ref.isdigit():
         raise BadReference(ref.decode("utf-8", "replace")[:40])
-    return int(ref) % (1 << 32)
+    return int(ref)

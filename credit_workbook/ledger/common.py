@@ -65,19 +65,31 @@ _LABEL_NOISE = re.compile(r"[\s:：*＊\-—_]+")
 _MAX_LABEL = 16
 
 
+_known_labels: dict[str, tuple[str, str] | None] = {}  # short 摘要 texts repeat: 收到货款 on every other line
+_KNOWN_LIMIT = 10_000
+
+
 def row_label(value: object) -> tuple[str, str] | None:
     """(kind, label text) when a cell is one of the ledger's own row labels."""
     if type(value) is not str or not value or len(value) > _MAX_LABEL:
         return None
+    try:
+        return _known_labels[value]
+    except KeyError:
+        pass
     kind = _LABELS.get(value)
     if kind is not None:
-        return kind, value
-    text = _LABEL_NOISE.sub("", value)
-    kind = _LABELS.get(text)
-    if kind is None and text:
-        text = unicodedata.normalize("NFKC", text)
+        found = kind, value
+    else:
+        text = _LABEL_NOISE.sub("", value)
         kind = _LABELS.get(text)
-    return (kind, text) if kind else None
+        if kind is None and text:
+            text = unicodedata.normalize("NFKC", text)
+            kind = _LABELS.get(text)
+        found = (kind, text) if kind else None
+    if len(_known_labels) < _KNOWN_LIMIT:
+        _known_labels[value] = found
+    return found
 
 
 def label_of(row: Sequence[object], summary_col: int | None) -> tuple[str, str] | None:

@@ -69,6 +69,7 @@ class Plan:
 
     periods: list[str] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
+    latest: bool = False  # an ingest without a plan: the latest month, whichever it is when it runs
 
 
 def _last_id(store: Store, action: str) -> int:
@@ -77,8 +78,6 @@ def _last_id(store: Store, action: str) -> int:
 
 def owed(store: Store) -> Plan:
     """What an earlier batch, or an ingest without its month run, left undone."""
-    from credit_workbook.ledger.history_store import latest_period
-
     plan = Plan()
     row = store.db.execute("SELECT id, detail FROM audit WHERE action = ? ORDER BY id DESC LIMIT 1",
                            (PLAN,)).fetchone()
@@ -90,11 +89,7 @@ def owed(store: Store) -> Plan:
         plan.periods = [p for p in detail["periods"] if p not in done]
         if detail["periods"] and detail["periods"][-1] in plan.periods:
             plan.rejected = [Rejected(**r) for r in detail["rejected"]]
-    last_ingest = _last_id(store, "ingest")
-    if last_ingest > max(since, _last_id(store, "outputs")):
-        latest = latest_period(store)
-        if latest is not None and latest not in plan.periods:
-            plan.periods = sorted([*plan.periods, latest])
+    plan.latest = _last_id(store, "ingest") > max(since, _last_id(store, "outputs"))
     return plan
 
 
@@ -103,7 +98,7 @@ def needs_recovery(ws: Workspace, mail: bool) -> bool:
     if not ws.store_path.is_file():
         return False
     with Store(ws.store_path) as store:
-        if owed(store).periods or any(f.archived_at is None for f in store.ledger_files()):
+        if (o := owed(store)).periods or o.latest or any(f.archived_at is None for f in store.ledger_files()):
             return True
         return bool(mail and mail_owed(ws, store, ws.policy()))
 
@@ -154,15 +149,16 @@ def file_lines(report: IngestReport, names: list[str]) -> list[str]:
     return out + notes
 
 
-def periods_to_run(store: Store, report: IngestReport, carried: list[str]) -> list[str]:
-    """The latest month and the newest one the batch brought, when it brought or refused anything."""
+def periods_to_run(store: Store, report: IngestReport, carried: Plan) -> list[str]:
+    """What an earlier batch owes, and — when this one brought or refused anything, or an ingest went
+    without its month — the latest month and the newest one this batch brought."""
     from credit_workbook.ledger.history_store import latest_period
 
+    periods = set(carried.periods)
     latest = latest_period(store)
-    if latest is None or not (report.accepted or report.rejected or carried):
-        return sorted(carried)
-    brought = max((a.period for a in report.accepted), default=latest)
-    return sorted({brought, latest, *carried})
+    if latest is not None and (report.accepted or report.rejected or carried.latest):
+        periods |= {latest, max((a.period for a in report.accepted), default=latest)}
+    return sorted(periods)
 
 
 def _audited(r: Rejected) -> Rejected:
@@ -176,7 +172,7 @@ def _audited(r: Rejected) -> Rejected:
 def plan_batch(store: Store, report: IngestReport, carried: Plan) -> Plan:
     """Record what this batch owes (one transaction with its refusals), so a kill cannot lose it."""
     refused = [_audited(r) for r in report.rejected]
-    plan = Plan(periods_to_run(store, report, carried.periods), carried.rejected + refused)
+    plan = Plan(periods_to_run(store, report, carried), carried.rejected + refused)
     if not (report.accepted or report.rejected or report.duplicates):
         return plan  # nothing new: an owed plan is carried out as it was recorded
     with store.transaction():

@@ -226,7 +226,9 @@ class Package:
 
     def value(self, sheet: str | int, ref: str) -> object:
         """The cell's value as the XML holds it: str, float, bool or None (no style interpretation)."""
-        c = self._cell(self.part_of(sheet), ref, create=False)
+        return self.cell_value(self._cell(self.part_of(sheet), ref, create=False))
+
+    def cell_value(self, c: ET.Element | None) -> object:
         if c is None:
             return None
         t = c.get("t", "n")

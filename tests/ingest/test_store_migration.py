@@ -33,8 +33,9 @@ def test_a_version_1_store_is_upgraded_in_place(tmp_path):
                  "encoding": None, "size": 1, "ingested_at": "2026-08-01T09:00:00"},
                 [("C001", "华东", "应收账款", "2026-07-05", "12345678901234.56", "0.00", None, "记-1", "发货",
                   "x.xlsx!明细账!A6")], [], [])
-        assert store.ledger_rows("ledger_entries")[0][:2] == ("2026-07", file_id)
-        assert store.ledger_rows("ledger_entries")[0][6] == "12345678901234.56"  # exact, never a float
+        (row,) = store.ledger_rows("ledger_entries")
+        assert row[:2] == ("2026-07", file_id)
+        assert row[6] == "12345678901234.56"  # exact, never a float
     with Store(path) as store:  # opening again migrates nothing
         assert store.version == len(MIGRATIONS) and store.ledger_row_counts()["ledger_entries"] == 1
     indexes = {r[0] for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type='index'")}

@@ -18,7 +18,7 @@ from credit_workbook.cli import main as cli_main
 from credit_workbook.errors import WorkspaceError
 from credit_workbook.store import Store
 from credit_workbook.watch import main as watch_main
-from credit_workbook.workspace import workspace_lock
+from credit_workbook.workspace import LOCK_WAIT_ENV, workspace_lock
 
 from .conftest import Running, archived, audit, enable_mail, names, results, runs, wait_for
 
@@ -179,10 +179,12 @@ def test_a_batch_waits_for_a_manual_run_and_a_manual_run_during_a_batch_is_refus
 
     monkeypatch.setattr(monthly, "send_month_mail", send_month_mail)
     monkeypatch.setattr(monthly, "already_sent", lambda *a: False)
+    monkeypatch.setenv(LOCK_WAIT_ENV, "0.5")  # the clerk's `run` below waits half a second, not 30
     w = watching()
-    with workspace_lock(ws):  # a clerk's `run` is in progress
+    with workspace_lock(ws, command="credit-workbook run"):  # a clerk's `run` is in progress
         (ws.inbox / JULY).write_bytes(ledger_bytes(tmp_path))
-        w.wait_line("工作目录正被另一个任务（run/rate 等）占用", "the watcher to wait for the lock")
+        line = w.wait_line("占用，等它结束后再处理", "the watcher to wait for the lock")
+        assert line.startswith(f"工作目录正被进程 {os.getpid()}（") and "运行的“credit-workbook run”" in line
         assert names(ws.inbox) == [JULY] and audit(ws, "ingest") == []
     wait_for(sending.is_set, what="the batch to reach the mail")  # the watcher holds the lock while mailing
     err = io.StringIO()
@@ -190,7 +192,8 @@ def test_a_batch_waits_for_a_manual_run_and_a_manual_run_during_a_batch_is_refus
         assert cli_main(["run", str(ws.root)], io.StringIO(), err) == 2
     finally:
         release.set()
-    assert "另一个任务正在处理该工作目录" in err.getvalue()
+    assert f"另一个任务正在处理该工作目录：进程 {os.getpid()}（" in err.getvalue()
+    assert "运行的“credit-workbook watch”" in err.getvalue() and "已等待 0.5 秒，请稍后再试" in err.getvalue()
     w.wait_line("2026-07 邮件：已发送：总经理（zhang@example.com）《测试》，附件 3 个")
     w.wait_line("2026-07 邮件：未成功：发送给 财务总监（li@example.com）失败：测试")
     assert calls == ["2026-07"]
@@ -278,7 +281,7 @@ def test_a_file_a_manual_run_took_while_the_watcher_waited_is_not_handled_twice(
     w = watching()
     with workspace_lock(ws):  # `credit-workbook run` holds the lock …
         (ws.inbox / JULY).write_bytes(ledger_bytes(tmp_path))
-        w.wait_line("工作目录正被另一个任务（run/rate 等）占用", "the watcher to wait for the lock")
+        w.wait_line("占用，等它结束后再处理", "the watcher to wait for the lock")
         run_month(ws)  # … and ingests the inbox itself
     w.wait_line(f"{JULY}：已不在 inbox/（被移走，或已由其他任务处理），跳过")  # logged under the lock
     wait_for(lambda: lock_is_free(ws), what="the watcher's batch to end")
@@ -287,7 +290,7 @@ def test_a_file_a_manual_run_took_while_the_watcher_waited_is_not_handled_twice(
 
 def lock_is_free(ws) -> bool:
     try:
-        with workspace_lock(ws):
+        with workspace_lock(ws, wait=0):
             return True
     except WorkspaceError:
         return False

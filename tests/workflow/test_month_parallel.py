@@ -196,3 +196,15 @@ def test_the_one_process_building_blocks_give_what_the_run_gave(pair, tmp_path):
     with Store(ws.store_path) as store:
         written = highlight_period_ledgers(ws, store, replace(october, notes=[]), tmp_path, datetime(2026, 10, 31))
     assert written and all(p.read_bytes() == (ws.out_dir(DEMO_PERIOD) / p.name).read_bytes() for p in written)
+
+
+def test_the_ledger_read_beside_the_surveys_names_counterparties_as_the_store_does(pair):
+    """``read_ledger`` (decoded before the surveys are known) agrees with the store's own name query,
+    and a name it has in several files is the latest file's."""
+    from credit_workbook.ledger.history_store import counterparty_names, read_ledger
+    from credit_workbook.store import Store
+
+    with Store(pair[False][0].store_path) as store:
+        ledger = read_ledger(store)
+        assert ledger.names == counterparty_names(store) and len(ledger.names) > 40
+        assert sum(len(v) for v in ledger.movements.values()) == store.ledger_row_counts()["ledger_entries"]

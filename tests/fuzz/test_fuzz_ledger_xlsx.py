@@ -1,0 +1,110 @@
+"""Mutated real sample ledgers (.xlsx) through the real ingest: a correct import or a clean quarantine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from .ledger_harness import (LEDGERS, XLSX_BASES, check_accepted_files, check_common, check_rejected, ingest_bytes,
+                             scratch, stored)
+from .ledger_oracle import Grid, check_balance_table, check_detail, header_row, stored_sheet
+from .mutations import same_value_mutations, sheet_mutations
+from .outcome import CLEAR_ERROR, CORRECT, record
+from .profile import fuzz
+from .xlsxmut import Package
+
+pytestmark = pytest.mark.fuzz
+
+
+def _info(name: str) -> tuple[int, int, int]:
+    data = (LEDGERS / name).read_bytes()
+    pkg = Package(data)
+    last_row, last_col = pkg.used(0)
+    return last_row, last_col, header_row(Grid.from_xlsx(data, pkg.sheets()[0][0]))
+
+
+INFO = {name: _info(name) for name in XLSX_BASES}
+_BASELINE: dict[tuple[str, bool], object] = {}
+
+
+def baseline(templates, base: str, history: bool):
+    """The unmutated sample's verdict and stored rows in the same workspace: what same-value mutations must give."""
+    key = (base, history)
+    if key not in _BASELINE:
+        data = (LEDGERS / base).read_bytes()
+        with scratch() as tmp:
+            result = ingest_bytes(templates.get(base, history), Path(tmp) / "ws", base, data)
+            if result.accepted:
+                _BASELINE[key] = stored(result.ws.store_path, result.file_id())
+            else:
+                _BASELINE[key] = [r.errors for r in result.report.rejected]
+    return _BASELINE[key]
+
+
+def run_example(templates, target: str, base: str, history: bool, mutations, data: bytes) -> str:
+    last_row, last_col, header = INFO[base]
+    same_value = all(m.same_value for m in mutations)
+    untouched = not any(m.touches(header) for m in mutations)
+    with scratch() as tmp:
+        result = ingest_bytes(templates.get(base, history), Path(tmp) / "ws", base, data)
+        check_common(result)
+        if result.accepted:
+            rows = stored(result.ws.store_path, check_accepted_files(result))
+            grid = Grid.from_xlsx(data, stored_sheet(rows))
+            if rows["balances"]:
+                check_balance_table(rows, grid, untouched)
+            else:
+                check_detail(rows, grid, untouched)
+            if same_value:
+                assert rows == baseline(templates, base, history), "the same figures printed otherwise were read differently"
+            outcome = CORRECT
+        else:
+            want_cell = all(type(m).__name__ == "SetCell" and m.row > header for m in mutations)
+            outcome = check_rejected(result, want_cell=want_cell)
+            if same_value:
+                known = baseline(templates, base, history)
+                assert isinstance(known, list), f"the sample is accepted, the same figures printed otherwise are not: " \
+                                                f"{result.report.rejected[0].errors}"
+    record(target, outcome)
+    return outcome
+
+
+@st.composite
+def mutated(draw, mutation_lists):
+    """(base sample, with history?, mutations): the file's bytes are made in the test, not shown in its repr."""
+    base = draw(st.sampled_from(XLSX_BASES), label="base")
+    history = draw(st.booleans(), label="history")
+    last_row, last_col, _ = INFO[base]
+    return base, history, draw(mutation_lists(last_row, last_col), label="mutations")
+
+
+def build(base: str, mutations) -> bytes:
+    pkg = Package((LEDGERS / base).read_bytes())
+    for m in mutations:
+        m.apply(pkg)
+    return pkg.to_bytes()
+
+
+def _any(last_row, last_col):
+    return st.lists(sheet_mutations(last_row, last_col), min_size=1, max_size=3)
+
+
+def _same(last_row, last_col):
+    return st.lists(same_value_mutations(last_row, last_col), min_size=1, max_size=6)
+
+
+@fuzz(70)
+@given(example=mutated(_any))
+def test_mutated_xlsx_ledger_is_imported_correctly_or_quarantined_cleanly(templates, example):
+    base, history, mutations = example
+    run_example(templates, "ledger .xlsx (cells, rows, sheets)", base, history, mutations, build(base, mutations))
+
+
+@fuzz(30)
+@given(example=mutated(_same))
+def test_same_figures_printed_otherwise_give_the_same_history(templates, example):
+    base, history, mutations = example
+    run_example(templates, "ledger .xlsx (same values)", base, history, mutations, build(base, mutations))
