@@ -302,9 +302,11 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors
         return int(exc.code or 0)
+    from credit_workbook import guard
     from credit_workbook.errors import UserError
 
     try:
+        guard.require_defusedxml()  # every command may read a received workbook
         return COMMANDS[args.command](args, out, err)
     except UserError as exc:
         if args.verbose:

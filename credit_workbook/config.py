@@ -22,6 +22,7 @@ from typing import Any
 
 from credit_workbook.errors import ConfigError, WorkspaceError
 from credit_workbook.forms.fields import BY_NAME
+from credit_workbook.guard.limits import EXCEL_MAX_COLUMNS, EXCEL_MAX_ROWS, InputLimits
 from credit_workbook.policy import (
     DEFAULT_HEADER_ALIASES,
     MANAGER_ROLES,
@@ -271,6 +272,7 @@ class _Reader:
         self._spans: dict[KeyPath, list[int]] | None = None
         self._lines: list[str] | None = None
         self.password_env = MailPolicy().password_env
+        self.input_password_env = InputLimits().workbook_password_env
 
     # -- reporting
 
@@ -339,16 +341,19 @@ class _Reader:
         return out
 
     def refuse_password(self, path: KeyPath) -> None:
-        # Never echo the value: it is a secret.
+        # Never echo the value: it is a secret. Point at the variable of the section it was written in.
+        key = "inputs.workbook_password_env" if path[:1] == ("inputs",) else "mail.password_env"
+        env = self.input_password_env if path[:1] == ("inputs",) else self.password_env
         self.report(path, (
             "密码不能写在参数文件中（该文件会被复制、备份、发送）；请删除这一行，"
-            f"把密码放在环境变量 {self.password_env} 中（变量名由 mail.password_env 指定）"))
+            f"把密码放在环境变量 {env} 中（变量名由 {key} 指定）"))
 
     def build(self, doc: dict[str, Any]) -> Policy | None:
-        mail = doc.get("mail")
-        if isinstance(mail, dict) and isinstance(mail.get("password_env"), str) \
-                and _ENV_NAME.fullmatch(mail["password_env"]):
-            self.password_env = mail["password_env"]
+        for section, key, attr in (("mail", "password_env", "password_env"),
+                                   ("inputs", "workbook_password_env", "input_password_env")):
+            table = doc.get(section)
+            if isinstance(table, dict) and isinstance(table.get(key), str) and _ENV_NAME.fullmatch(table[key]):
+                setattr(self, attr, table[key])
         sections = self.table((), doc, _TOP)
         if self.problems or sections is None:
             return None
@@ -356,7 +361,8 @@ class _Reader:
         if "company" in sections:
             kwargs.update(sections["company"])
         for name, cls in (("grading", GradingPolicy), ("limits", LimitPolicy), ("checks", CheckPolicy),
-                          ("ledger", LedgerPolicy), ("mail", MailPolicy), ("privacy", PrivacyPolicy)):
+                          ("ledger", LedgerPolicy), ("mail", MailPolicy), ("privacy", PrivacyPolicy),
+                          ("inputs", InputLimits)):
             if name in sections:
                 kwargs[name] = cls(**sections[name])
         return Policy(**kwargs)
@@ -364,7 +370,7 @@ class _Reader:
 
 def _is_password_key(key: str) -> bool:
     k = key.lower()
-    return k != "password_env" and ("password" in k or "passwd" in k or "密码" in k or k in ("pwd", "pass"))
+    return not k.endswith("password_env") and ("password" in k or "passwd" in k or "密码" in k or k in ("pwd", "pass"))
 
 
 def _show(value: Any) -> str:
@@ -629,6 +635,17 @@ _MAIL: dict[str, Converter] = {
 }
 
 _PRIVACY: dict[str, Converter] = {"mask_outgoing": _simple(_bool)}
+# The guard's ceilings for received files (credit_workbook.guard): positive, and never past
+# what Excel itself allows (rows, columns) or deflate can reach (a ratio of ~1,032).
+_INPUTS: dict[str, Converter] = {
+    "max_parts": _POSITIVE,
+    "max_unpacked_mb": _int_in(1, 65536),
+    "max_ratio": _int_in(10, 1032),
+    "max_rows": _int_in(1, EXCEL_MAX_ROWS),
+    "max_columns": _int_in(1, EXCEL_MAX_COLUMNS),
+    "max_cells": _POSITIVE,
+    "workbook_password_env": _simple(_password_env),
+}
 
 
 def _company(reader: _Reader, path: KeyPath, value: Any) -> Any:
@@ -644,5 +661,6 @@ _TOP: dict[str, Converter] = {
     "ledger": _section(_LEDGER),
     "mail": _section(_MAIL),
     "privacy": _section(_PRIVACY),
+    "inputs": _section(_INPUTS),
 }
 

@@ -101,7 +101,7 @@ def running_command() -> str:
         return " ".join(filter(None, ["credit-workbook", sub]))
     if argv[0] == "-c":
         return "Python（Excel 按钮或脚本）"
-    return prog.name
+    return f"python -m {prog.parent.name}" if prog.name == "__main__.py" else prog.name
 
 
 def _try_lock(fh) -> bool:

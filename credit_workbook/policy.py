@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from credit_workbook.forms.fields import DEFAULT_KEY_DATA
+from credit_workbook.guard.limits import InputLimits
 
 RULE_IDS = tuple(f"R{i:02d}" for i in range(1, 14))
 
@@ -98,3 +99,4 @@ class Policy:
     ledger: LedgerPolicy = field(default_factory=LedgerPolicy)
     mail: MailPolicy = field(default_factory=MailPolicy)
     privacy: PrivacyPolicy = field(default_factory=PrivacyPolicy)
+    inputs: InputLimits = field(default_factory=InputLimits)  # the guard's ceilings for received files

@@ -83,9 +83,13 @@ class Workspace:
         )
 
     def policy(self):
+        """The workspace's credit.toml; its [inputs] limits become the guard's for what follows."""
+        from credit_workbook import guard
         from credit_workbook.config import load_policy
 
-        return load_policy(self.config_path)
+        policy = load_policy(self.config_path)
+        guard.use_limits(policy.inputs)
+        return policy
 
     @classmethod
     def open(cls, root: Path) -> "Workspace":

@@ -12,6 +12,7 @@ import pytest
 from credit_workbook import config
 from credit_workbook.config import default_policy_text, load_policy, load_policy_text
 from credit_workbook.errors import ConfigError, UserError, WorkspaceError
+from credit_workbook.guard.limits import InputLimits
 from credit_workbook.policy import (
     DEFAULT_HEADER_ALIASES,
     MANAGER_ROLES,
@@ -53,10 +54,11 @@ def test_default_file_loads_as_the_policy_defaults():
 def test_default_file_spells_out_every_parameter():
     # Equality with Policy() alone would pass on an empty file: check each key is written.
     doc = tomllib.loads(DEFAULT)
-    assert set(doc) == {"company", "grading", "limits", "checks", "ledger", "mail", "privacy"}
+    assert set(doc) == {"company", "grading", "limits", "checks", "ledger", "mail", "privacy", "inputs"}
     assert set(doc["company"]) == {"name"}
     for section, cls in (("grading", GradingPolicy), ("limits", LimitPolicy), ("checks", CheckPolicy),
-                         ("ledger", LedgerPolicy), ("mail", MailPolicy), ("privacy", PrivacyPolicy)):
+                         ("ledger", LedgerPolicy), ("mail", MailPolicy), ("privacy", PrivacyPolicy),
+                         ("inputs", InputLimits)):
         assert set(doc[section]) == {f.name for f in dataclasses.fields(cls)}, section
     assert set(doc["checks"]["severities"]) == set(RULE_IDS)
     assert set(doc["ledger"]["header_aliases"]) == set(DEFAULT_HEADER_ALIASES)
@@ -72,7 +74,7 @@ def test_every_key_in_the_default_file_has_a_chinese_comment():
     doc = tomllib.loads(DEFAULT)
     spans = config._line_spans(DEFAULT)
     leaves = [path for path in spans if path and not isinstance(_get(doc, path), dict)]
-    assert len(leaves) == 1 + 7 + 5 + 2 + 13 + 14 + 7 + 5 + 1
+    assert len(leaves) == 1 + 7 + 5 + 2 + 13 + 14 + 7 + 5 + 1 + 7
     for path in leaves:
         line = lines[spans[path][0] - 1]
         assert re.search(r"#.*[\u4e00-\u9fff]", line), line
@@ -316,7 +318,8 @@ def test_unknown_section():
     assert error_of("\n[checks.severity]\nR01 = []\n") == (
         "credit.toml 第2行 [checks.severity]：未知的节（是否想写 [checks.severities]？）")
     assert error_of("title = 1\n") == (
-        "credit.toml 第1行 title：未知的参数（可用的节：[company]、[grading]、[limits]、[checks]、[ledger]、[mail]、[privacy]）")
+        "credit.toml 第1行 title：未知的参数（可用的节：[company]、[grading]、[limits]、[checks]、[ledger]、[mail]、[privacy]、"
+        "[inputs]）")
 
 
 def test_section_written_as_a_value():

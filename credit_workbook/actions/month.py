@@ -22,7 +22,12 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
-from credit_workbook.actions.second_process import HIGHLIGHT_BYTES, SURVEY_FORMS, Helper, Pending
+from credit_workbook.actions.second_process import (
+    HIGHLIGHT_BYTES,
+    SURVEY_FORMS,
+    Helper,
+    Pending,
+)
 from credit_workbook.actions.surveys import (
     CheckedSurvey,
     grade_summary_rows,
@@ -31,7 +36,11 @@ from credit_workbook.actions.surveys import (
     start_survey_check,
 )
 from credit_workbook.core.checks.r11_total_limit import check_total_limit
-from credit_workbook.core.evaluation import CounterpartyMonth, company_total, evaluate_counterparty
+from credit_workbook.core.evaluation import (
+    CounterpartyMonth,
+    company_total,
+    evaluate_counterparty,
+)
 from credit_workbook.errors import UserError
 from credit_workbook.fileio import atomic_target, atomic_write
 from credit_workbook.results import build_results, counterparty_entry, dumps

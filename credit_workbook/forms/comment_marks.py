@@ -88,7 +88,11 @@ def update_comments(data: bytes | None, where: str, notes: dict[tuple[int, int],
     if not entries:
         return CommentsUpdate(None, frozenset())
     edits = []
-    if ours_id == len(authors) and any(b'authorId="%d"' % ours_id in e for e in entries.values()):
+    used = any(b'authorId="%d"' % ours_id in e for e in entries.values())
+    if not used and ours_id == len(authors) - 1:  # our name goes with our last comment: the part is the user's again
+        last = authors_node.all("author")[-1]
+        edits.append((last.start, last.end, b""))
+    if ours_id == len(authors) and used:
         new_author = b"<%sauthor>%s</%sauthor>" % (p, esc(author), p)
         if authors_node is None:
             edits.append((root.tag_end, root.tag_end, b"<%sauthors>%s</%sauthors>" % (p, new_author, p)))
@@ -243,7 +247,7 @@ def update_vml(vml: bytes | None, where: str, cells: frozenset[tuple[int, int]],
     if tag != root.group(0):
         edits.append((root.start(), root.end(), tag))
     numbers = [int(n) for n in _SHAPE_ID.findall(vml)]
-    blocks = idmap_blocks(vml) or [block]
+    blocks = idmap_blocks(vml) or [block or 1]
     next_id = max([min(blocks) * 1024, *numbers]) + 1
     new = b"" if _NOTE_TYPE.search(vml) else _shapetype(prefixes)
     z = len(shapes) - len(edits) + 1

@@ -57,7 +57,8 @@ from credit_workbook.forms.xlsx_stream import (
     stream_copy,
     unique_sheet_name,
 )
-from credit_workbook.ledger.read_raw import _guard_zip, sniff_format
+from credit_workbook.guard import check_workbook
+from credit_workbook.ledger.read_raw import sniff_format
 from credit_workbook.policy import CheckPolicy
 from credit_workbook.textsafe import XLSXWRITER_OPTIONS, set_text
 
@@ -690,8 +691,8 @@ def highlight_ledger(source: Path, target: Path, flags: Sequence[Flag], display_
     ``display_name!sheet!cell``) are marked. ``method``: ``auto`` (by size
     and content), ``stream`` or ``openpyxl`` (falls back to stream when
     openpyxl would lose content). ``created`` stamps a workbook built from
-    CSV/.xls. Raises ``UnreadableLedger`` for files the zip guard or the
-    reader refuses, ``StreamUnsupported`` for workbooks the copy cannot
+    CSV/.xls. Raises ``UnsafeInput`` for files the guard refuses,
+    ``UnreadableLedger`` for files the reader refuses, ``StreamUnsupported`` for workbooks the copy cannot
     keep whole.
     """
     source = Path(source)
@@ -700,7 +701,7 @@ def highlight_ledger(source: Path, target: Path, flags: Sequence[Flag], display_
     flags = list(flags)
     if kind != "xlsx":
         return _convert(source, Path(target), flags, display_name, kind, created or CREATED)
-    _guard_zip(source, display_name)
+    check_workbook(source, display_name)
     with zipfile.ZipFile(source) as zf:
         pkg = Package.open(zf)
         suffix = pkg.suffix

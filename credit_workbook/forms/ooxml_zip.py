@@ -47,6 +47,9 @@ class Package:
     def names(self) -> list[str]:
         return [info.filename for info in self.infos]
 
+    def size(self, name: str) -> int:
+        return self._by_name[name].file_size
+
     def read(self, name: str) -> bytes:
         info = self._by_name[name]
         if info.file_size > MAX_PART:

@@ -107,13 +107,13 @@ def read_raw_register(path: Path | str) -> RawRegister:
 def _load(path: Path):
     import openpyxl
 
-    from credit_workbook.ledger.read_raw import _guard_zip
+    from credit_workbook import guard
 
-    _guard_zip(path, path.name)  # a zip bomb costs gigabytes before openpyxl fails
+    checked = guard.check_workbook(path, accept=guard.EXCEL_KINDS)  # bombs, DTDs, huge sheets, encryption
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "Data Validation extension is not supported" etc.
-            return openpyxl.load_workbook(path, data_only=True)
+            return openpyxl.load_workbook(checked.source, data_only=True)
     except Exception as exc:  # zip, XML and openpyxl errors all mean "cannot read"
         raise InputRejected(f"{path.name}: 无法读取该工作簿（{type(exc).__name__}: {exc}）") from exc
 

@@ -67,7 +67,11 @@ def read_survey_fast(path: Path) -> RawSurvey | None:
     """The form's RawSurvey, or None when this reader cannot be sure (the caller then uses openpyxl)."""
     import python_calamine
 
+    from credit_workbook import guard
+
     path = Path(path)
+    if guard.check_workbook(path, accept=guard.EXCEL_KINDS).encrypted:
+        return None  # the openpyxl reader opens the decrypted copy in memory
     try:
         with zipfile.ZipFile(path) as zf:
             cells = _defined_cells(zf.read("xl/workbook.xml").decode("utf-8"))
@@ -88,7 +92,12 @@ def read_survey_fast(path: Path) -> RawSurvey | None:
             ws = book.get_sheet_by_name(sheet)
             if ws.start not in (None, (0, 0)):
                 return None  # offset grids are rare here: leave them to openpyxl
-            grids[sheet] = ws.to_python(skip_empty_area=False)
+            try:
+                grids[sheet] = ws.to_python(skip_empty_area=False)
+            except BaseException as exc:  # calamine panics on a date cell holding a huge negative number
+                if type(exc).__name__ != "PanicException":
+                    raise
+                return None  # openpyxl reads that cell as #VALUE!, and the checks name it
         return grids[sheet]
 
     def value(sheet: str, row: int, col: int):

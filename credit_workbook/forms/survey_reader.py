@@ -25,13 +25,16 @@ def load_form(path: Path, *, data_only: bool = True, keep_vba: bool | None = Non
     """Open a form with openpyxl; unreadable files become a clear Chinese error."""
     import openpyxl
 
+    from credit_workbook import guard
+
     path = Path(path)
+    checked = guard.check_workbook(path, accept=guard.EXCEL_KINDS)  # bombs, DTDs, huge sheets, encryption
     if keep_vba is None:
         keep_vba = path.suffix.lower() == ".xlsm"
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(path, data_only=data_only, keep_vba=keep_vba)
+            return openpyxl.load_workbook(checked.source, data_only=data_only, keep_vba=keep_vba)
     except FileNotFoundError:
         raise InputRejected(f"{path.name}: 文件不存在") from None
     except Exception as exc:  # zip, XML and openpyxl errors all mean "cannot read"

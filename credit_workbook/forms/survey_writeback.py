@@ -31,7 +31,7 @@ from credit_workbook.core.model import Problem, ProblemLevel
 from credit_workbook.errors import UserError, WorkbookOpenError
 from credit_workbook.fileio import atomic_copy, atomic_write
 from credit_workbook.forms.comment_marks import idmap_blocks, update_comments, update_vml
-from credit_workbook.forms.ooxml_zip import Package
+from credit_workbook.forms.ooxml_zip import MAX_PART, Package
 from credit_workbook.forms.sheet_marks import SheetMarks
 from credit_workbook.forms.workbook_parts import (
     CT_COMMENTS,
@@ -257,6 +257,8 @@ def _mark_sheet(state: _State, sheet: str, member: str, values: dict[tuple[int, 
     where = f"{pkg.name}!{sheet}"
     if member not in pkg:
         raise UserError(f"{where}: 工作表部件 {member} 缺失，工作簿已损坏")
+    if not (values or found) and pkg.size(member) > MAX_PART:
+        return  # a big data sheet we have nothing to put on is not inflated just to look for old marks
     data = pkg.read(member)
     rels = Rels(pkg, member)
     comments_rel = next(iter(rels.of_type(REL_COMMENTS)), None)

@@ -1,7 +1,7 @@
 """Workbooks with an opening password: say so, or open them in memory with the configured password.
 
 The password comes only from the environment variable that credit.toml's
-``[inputs] password_env`` names — never from a file in the workspace, which
+``[inputs] workbook_password_env`` names — never from a file in the workspace, which
 is copied, backed up and mailed — and never appears in a message or a log.
 The decrypted workbook stays in memory (a ``bytes`` the readers open as a
 file object): no plaintext copy of a protected file is left on disk.
@@ -20,7 +20,7 @@ from credit_workbook.guard.limits import InputLimits
 
 def decrypt(source: str | BinaryIO, name: str, limits: InputLimits) -> bytes:
     """The decrypted workbook, or ``EncryptedWorkbook`` / ``WrongPassword`` naming the file."""
-    env = limits.password_env
+    env = limits.workbook_password_env
     password = os.environ.get(env) if env else None
     if not password:
         raise EncryptedWorkbook(

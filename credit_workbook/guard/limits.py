@@ -26,7 +26,7 @@ class InputLimits:
     max_rows: int = EXCEL_MAX_ROWS  # per sheet
     max_columns: int = EXCEL_MAX_COLUMNS  # per sheet
     max_cells: int = 30_000_000  # rows × columns of a sheet's used area (~1 GiB as calamine cells)
-    password_env: str = DEFAULT_PASSWORD_ENV  # names the variable; the password never lives in a file
+    workbook_password_env: str = DEFAULT_PASSWORD_ENV  # names the variable; the password never lives in a file
 
     @property
     def max_unpacked_bytes(self) -> int:

@@ -6,7 +6,7 @@ XFD1048576 asks for 512 GiB and aborts the process (a Rust allocation
 failure is no Python exception: the watcher would die on it, restart and
 die again). openpyxl keeps such cells sparse, but the readers then iterate
 the whole range. So before any parser runs, every worksheet part is
-streamed once (zlib, 1 MiB blocks) and its extent computed the way calamine
+streamed once (zlib, 64 KiB blocks) and its extent computed the way calamine
 computes it:
 
 - a cell with ``r="XFD12"`` sits there (letters case-insensitive, the last
@@ -31,14 +31,16 @@ import functools
 import re
 from dataclasses import dataclass
 
-BLOCK = 1 << 20
+BLOCK = 64 << 10  # zipfile holds ~4 blocks while reading: a ledger check adds ~0.5 MiB of Python memory
 
 # A block is regular when no <c> or <row> tag is prefixed, and each starts with a canonical
 # r="…" followed only by attributes whose names do not start with r, double-quoted, one space
-# apart, maybe a space before "/>" (openpyxl) — what every common writer produces. Each regex costs one C-speed pass per block.
+# apart, maybe a space before "/>" (openpyxl) — what every common writer produces.
 _PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
-_ODD_C = re.compile(rb'<c(?! r="[A-Z]{1,3}[0-9]{1,7}"(?: [a-qs-z][\w:]*="[^"]*")* ?/?>)[\s/>]')
-_ODD_ROW = re.compile(rb'<row(?! r="[0-9]{1,7}"(?: [a-qs-z][\w:]*="[^"]*")* ?/?>)[\s/>]')
+_ATTRS_THEN_END = rb'(?: [a-qs-z][\w:]*="[^"]*")* ?/?>'
+_C_ATTRS_THEN_END = rb'(?: (?:[st]|[cv]m|ph)="[^"]*")* ?/?>'  # a cell's other attributes (ECMA-376 18.3.1.4)
+_CANON_C = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"' + _C_ATTRS_THEN_END)
+_CANON_ROW = re.compile(rb'<row r="([0-9]{1,7})"' + _ATTRS_THEN_END)
 _DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\s+ref\s*=\s*["\']([^"\']*)["\']')
 
 
@@ -92,37 +94,72 @@ def blocks(stream, size: int = BLOCK):
             yield data[:cut]
 
 
-def fast_bound(block: bytes, row_digits: int) -> Extent | None:
+def fast_bound(block: bytes, rows: int, columns: int) -> Extent | None:
     """An upper bound of the block's extent if the block is regular, else None.
 
-    Columns: exact when a reference has two or more letters, else 26 (Z).
-    Rows: exact for references of at least ``row_digits`` digits; shorter
-    ones are all below 10^(row_digits-1), which the caller chose to be under
-    its limit, so they need not be converted one by one. A bound over the
-    limit is no verdict: the caller then takes the exact path.
+    A canonical tag inside the box ``rows`` × ``columns`` (chosen by the
+    caller to fit its limits) is passed over by the regex at C speed; only
+    tags outside it, or not canonical, come back to Python. So a regular
+    block inside the box costs three regex passes and no Python per cell.
+    A bound over the limit is no verdict: the caller then takes the exact path.
     """
-    if _PREFIXED.search(block) or _ODD_C.search(block) or _ODD_ROW.search(block):
+    if _PREFIXED.search(block):
         return None
+    odd_c, odd_row = _outside(rows, columns)
     out = Extent()
-    cells, rows = b'<c r="' in block, b'<row r="' in block
-    if not (cells or rows):
-        return out
-    digits = max(row_digits, 1)
-    for ref in _interesting(digits).findall(block):
-        letters = ref.rstrip(b"0123456789")
-        out.rows = max(out.rows, int(ref[len(letters):]))
-        if len(letters) > 1:
-            out.columns = max(out.columns, column_number(letters.decode()))
-    if cells:
-        out.columns = max(out.columns, 26)
-    out.rows = max(out.rows, 10 ** (digits - 1) - 1)
+    if b'<c r="' in block or b'<row r="' in block:
+        out.rows, out.columns = rows, columns
+    for tag in odd_c.findall(block):
+        m = _CANON_C.fullmatch(tag)
+        if m is None:
+            return None
+        out.rows = max(out.rows, int(m.group(2)))
+        out.columns = max(out.columns, column_number(m.group(1).decode()))
+    for tag in odd_row.findall(block):
+        m = _CANON_ROW.fullmatch(tag)
+        if m is None:
+            return None
+        out.rows = max(out.rows, int(m.group(1)))
     return out
 
 
 @functools.lru_cache(maxsize=8)
-def _interesting(digits: int) -> re.Pattern[bytes]:
-    """References worth converting: two or more column letters, or a row of ``digits`` or more digits."""
-    return re.compile(rb'r="([A-Z]{2,3}[0-9]+|[A-Z]?[0-9]{%d,})"' % digits)
+def _outside(rows: int, columns: int) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """Regexes finding the <c> and <row> tags that are not canonical references inside the box."""
+    number = _upto(str(rows)).encode()
+    letters = _upto_letters(columns).encode()
+    cell = re.compile(rb'<c(?! r="(?:' + letters + rb")(?:" + number + rb')"' + _C_ATTRS_THEN_END + rb")[\s/>][^>]*>")
+    row = re.compile(rb'<row(?! r="(?:' + number + rb')"' + _ATTRS_THEN_END + rb")[\s/>][^>]*>")
+    return cell, row
+
+
+def _upto(n: str) -> str:
+    """A regex for the decimal numbers 1…n (no leading zeros)."""
+    alts = []
+    if len(n) > 1:
+        alts.append(f"[1-9][0-9]{{0,{len(n) - 2}}}")
+    for i, d in enumerate(n):
+        low = "1" if i == 0 else "0"
+        if d > low:
+            top = chr(ord(d) - 1)
+            alts.append(f"{n[:i]}[{low}-{top}][0-9]{{{len(n) - i - 1}}}")
+    alts.append(n)
+    return "|".join(alts)
+
+
+def _upto_letters(columns: int) -> str:
+    """A regex for the column names A…(the ``columns``-th), at most three letters."""
+    last = ""
+    n = columns
+    while n > 0:
+        n, rem = divmod(n - 1, 26)
+        last = chr(65 + rem) + last
+    alts = [f"[A-Z]{{{k}}}" for k in range(1, len(last))]
+    for i, ch in enumerate(last):
+        if ch > "A":
+            alts.append(f"{last[:i]}[A-{chr(ord(ch) - 1)}][A-Z]{{{len(last) - i - 1}}}")
+    alts.append(last)
+    return "|".join(alts)
 
 
 _TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")

@@ -13,6 +13,7 @@ every worksheet (``sheetscan``) — one streaming pass over the sheets, about
 
 from __future__ import annotations
 
+import html
 import io
 import posixpath
 import re
@@ -32,7 +33,7 @@ from credit_workbook.errors import (
 from credit_workbook.guard.limits import InputLimits
 from credit_workbook.guard.sheetscan import BLOCK, BadReference, Extent, blocks, declared, exact_extent, fast_bound
 from credit_workbook.guard.sniff import Kind, zip_kind
-from credit_workbook.guard.xmlprolog import DtdFound, root_element
+from credit_workbook.guard.xmlprolog import DtdFound, Unresolved, root_element
 
 RATIO_FLOOR = 1 << 20  # a part smaller than this cannot hurt, whatever its ratio
 SHEET_ROOTS = frozenset({"worksheet", "macrosheet", "dialogsheet"})  # parts whose cells a reader places
@@ -97,16 +98,48 @@ def _parts(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str) -> list
     for info in infos:
         if info.is_dir() or info.file_size == 0:
             continue
-        with zf.open(info) as fh:
-            try:
-                root = root_element(fh)
-            except DtdFound:
-                raise XmlDeclarationsRefused(
-                    f"{name}: 部件 {info.filename} 含有 DTD/实体声明（<!DOCTYPE>），出于安全原因拒绝读取"
-                    "（Excel 不会写出这种内容，文件可能被篡改）") from None
+        try:
+            root = _root(zf, info)
+        except DtdFound:
+            raise XmlDeclarationsRefused(
+                f"{name}: 部件 {info.filename} 含有 DTD/实体声明（<!DOCTYPE>），出于安全原因拒绝读取"
+                "（Excel 不会写出这种内容，文件可能被篡改）") from None
         if root in SHEET_ROOTS:
             sheets.append(info)
     return sheets
+
+
+def _root(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
+    """The part's root element. Its first bytes are inflated straight from the archive (a
+    ZipExtFile per part cost more than everything else for a small form); a prolog that does
+    not resolve there is read through zipfile, which also verifies the local header."""
+    head = _raw_head(zf, info)
+    if head is not None:
+        try:
+            return root_element(io.BytesIO(head), complete=len(head) >= info.file_size)
+        except Unresolved:
+            pass
+    with zf.open(info) as fh:
+        return root_element(fh)
+
+
+def _raw_head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, size: int = 1024) -> bytes | None:
+    fp = zf.fp
+    if fp is None or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return None
+    fp.seek(info.header_offset)
+    local = fp.read(30)
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+        return None  # let zipfile report the damage
+    start = info.header_offset + 30 + int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little")
+    fp.seek(start)
+    raw = fp.read(min(info.compress_size, size))
+    if info.compress_type == zipfile.ZIP_STORED:
+        return raw[:size]
+    try:
+        return zlib.decompressobj(-15).decompress(raw, size)
+    except zlib.error:
+        return None
 
 
 def _sheet_title(zf: zipfile.ZipFile, part: str) -> str:
@@ -147,8 +180,6 @@ def _member(zf: zipfile.ZipFile, wanted: str) -> str:
 
 
 def _attrs(raw: bytes) -> dict[str, str]:
-    import html
-
     return {k.decode(): html.unescape((v1 or v2).decode("utf-8", "replace")) for k, v1, v2 in _ATTR.findall(raw)}
 
 
@@ -171,13 +202,13 @@ def _check_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: 
         title = _sheet_title(zf, info.filename)
         raise SheetTooLarge(f"{name}: 工作表“{title}”声明的范围为 {dim[0]}（{_size(dim[1])}），"
                             f"超过上限（{_limits(limits)}），拒绝读取{_SETTING}")
-    columns_hint = max(26, dim[1].columns if dim else 0)
-    allowed_rows = max(1, min(limits.max_rows, limits.max_cells // columns_hint))
-    digits = len(str(allowed_rows))
+    # The box the fast path passes over: the declared width (or A–Z), as many rows as then fit.
+    columns = min(max(26, dim[1].columns if dim else 0), limits.max_columns, 18_278)  # ZZZ
+    rows = max(1, min(limits.max_rows, limits.max_cells // columns, 9_999_999))
     bound = Extent()
     with stream() as fh:
         for block in blocks(fh):
-            b = fast_bound(block, digits)
+            b = fast_bound(block, rows, columns)
             if b is None:
                 bound = None
                 break

@@ -43,11 +43,12 @@ from credit_workbook.ledger.common import (
 from credit_workbook.ledger.model import OpeningRow
 
 _LABELS = {"debit": "借方", "credit": "贷方", "balance": "余额"}
-_MEMO_LIMIT = 100_000  # distinct cell values remembered: enough for the repeats, bounded for huge files
+_MEMO_LIMIT = 4_096  # distinct amounts remembered: a sale and its balance repeat within a few lines
 
 # on_entry(day, voucher, code, name, summary, debit, credit, balance, account, place, row):
 # the fields of ``LedgerEntry`` in its order, positional (a frozen dataclass per line costs 2 µs).
 EntrySink = Callable[..., None]
+_BLANK = (None, True)  # an empty amount cell: no value, nothing wrong
 
 
 def _looks_like_date(value: object) -> bool:
@@ -153,6 +154,10 @@ class DetailReader:
         self._month_of: dict[date, tuple[int, int]] = {}
         # "file!sheet!A": the date cell's place without its row number, built once
         self._date_place = sheet.place(0, columns["date"])[:-1]
+        self._c_date = columns["date"]
+        self._c_debit, self._c_credit = columns.get("debit"), columns.get("credit")
+        self._c_balance, self._c_direction = columns.get("balance"), columns.get("direction")
+        self._c_voucher, self._c_summary = columns.get("voucher"), columns.get("summary")
 
     # ------------------------------------------------------------ helpers
 
@@ -162,12 +167,15 @@ class DetailReader:
 
     def _amount(self, row, r, key) -> tuple[Decimal | None, bool]:
         """(value, ok): a cell that is not a number is reported, and is not ok."""
-        c = self.cols.get(key)
+        return self._amount_at(row, r, self.cols.get(key), key)
+
+    def _amount_at(self, row, r, c, key) -> tuple[Decimal | None, bool]:
+        """``_amount`` with the column already looked up: three calls on every line."""
         if c is None:
-            return None, True
+            return _BLANK
         value = row[c]
         if value == "" or value is None:
-            return None, True
+            return _BLANK
         if type(value) is float:
             found = self._amounts.get(value)
             if found is not None:
@@ -175,7 +183,7 @@ class DetailReader:
         try:
             parsed = amount(value)
         except ValueParseError as exc:
-            self.sheet.error(key, self.sheet.place(r, self.cols[key]), f"{_LABELS.get(key, key)}{exc}")
+            self.sheet.error(key, self.sheet.place(r, c), f"{_LABELS.get(key, key)}{exc}")
             return None, False
         if type(value) is float:
             if len(self._amounts) >= _MEMO_LIMIT:
@@ -184,13 +192,13 @@ class DetailReader:
         return parsed, True
 
     def _signed_balance(self, row, r) -> tuple[Decimal | None, bool]:
-        value, ok = self._amount(row, r, "balance")
-        if "direction" not in self.cols:
+        value, ok = self._amount_at(row, r, self._c_balance, "balance")
+        if self._c_direction is None:
             return value, ok
         # A balance whose sign is unknown is left out of the running check
         # (None) rather than trusted: the computed chain carries on.
         try:
-            sign = direction_sign(self._cell(row, "direction"))
+            sign = direction_sign(row[self._c_direction])
         except ValueError as exc:
             self.sheet.error("direction", self.sheet.place(r, self.cols["direction"]), str(exc))
             return None, False
@@ -311,10 +319,10 @@ class DetailReader:
         self.sheet.error("code", self.sheet.place(r, col), "缺少往来单位编码和名称")
 
     def _entry_or_text(self, row, r) -> None:
-        raw_date = row[self.cols["date"]]
-        debit, ok_d = self._amount(row, r, "debit")
-        credit, ok_c = self._amount(row, r, "credit")
-        balance, ok_b = self._signed_balance(row, r) if "balance" in self.cols else (None, True)
+        raw_date = row[self._c_date]
+        debit, ok_d = self._amount_at(row, r, self._c_debit, "debit")
+        credit, ok_c = self._amount_at(row, r, self._c_credit, "credit")
+        balance, ok_b = self._signed_balance(row, r) if self._c_balance is not None else _BLANK
         amounts = debit is not None or credit is not None or balance is not None or not (ok_d and ok_c and ok_b)
         has_date = raw_date is not None and raw_date != "" and not (
             isinstance(raw_date, str) and not raw_date.strip()
@@ -351,10 +359,10 @@ class DetailReader:
         self.count += 1
         self.on_entry(
             day,
-            cell_text(self._cell(row, "voucher")),
+            None if self._c_voucher is None else cell_text(row[self._c_voucher]),
             self.code,
             self.name,
-            cell_text(self._cell(row, "summary")),
+            None if self._c_summary is None else cell_text(row[self._c_summary]),
             debit,
             credit,
             balance,

@@ -46,7 +46,6 @@ class LedgerIntake:
     def __init__(self, stage: Callable[[list[tuple]], None]):
         self._stage = stage
         self._batch: list[tuple] = []
-        self.count = 0
         self._moves: dict[Key, tuple[Decimal, Decimal]] = {}
         self._names: dict[str, str] = {}
         self._first: dict[Key, tuple[Decimal, int, str]] = {}  # opening worked back from the first balance
@@ -59,8 +58,7 @@ class LedgerIntake:
         if len(batch) >= BATCH:
             self._stage(batch)
             self._batch = []
-        self.count += 1
-        who = who_of(code, name)
+        who = code or name  # who_of, inline: once per line
         if who is None:
             return
         key = (who, account or "")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import codecs
 import csv
 import itertools
-import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,19 +21,11 @@ from credit_workbook.errors import InputRejected
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
-
-# A zip bomb costs calamine gigabytes before it fails (GUIDE: 31 MiB → 1.27 GB);
-# the central directory tells the uncompressed sizes for free.
-MAX_UNCOMPRESSED = 1 << 30
-MAX_MEMBERS = 10_000
-MAX_RATIO = 200
-RATIO_FLOOR = 50 << 20  # only members this large are judged by their ratio
 
 CSV_DELIMITERS = (",", "\t", ";")
 _SNIFF_LINES = 50
 _PROBE_CHARS = 1 << 16
-_DECODE_CHUNK = 1 << 20
+_DECODE_CHUNK = 1 << 18
 
 
 class UnreadableLedger(InputRejected):
@@ -154,59 +145,37 @@ def sniff_format(head: bytes) -> str:
 
 
 def open_raw(path: Path, display_name: str | None = None) -> RawBook:
-    """Open ``path``; raise ``UnreadableLedger`` with a Chinese reason when it is no table."""
+    """Open ``path``; raise ``UnreadableLedger`` with a Chinese reason when it is no table.
+
+    The guard comes first: it recognises the content (never the suffix),
+    refuses bombs, DTDs and oversized sheets, and opens encrypted exports
+    in memory when a password is configured.
+    """
+    from credit_workbook import guard
+    from credit_workbook.errors import UnsafeInput
+
     path = Path(path)
     name = display_name or path.name
-    with open(path, "rb") as fh:
-        head = fh.read(8)
-    kind = sniff_format(head)
-    if kind == "xlsx":
-        _guard_zip(path, name)
-        return _open_excel(path, name, kind)
-    if kind == "xls":
-        return _open_excel(path, name, kind)
-    return _open_csv(path, name)
-
-
-def _guard_zip(path: Path, name: str) -> None:
     try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-    except zipfile.BadZipFile:
-        raise UnreadableLedger(f"{name}: 文件不完整或已损坏（不是有效的 Excel 文件）") from None
-    total = sum(i.file_size for i in infos)
-    too_big = total > MAX_UNCOMPRESSED or len(infos) > MAX_MEMBERS or any(
-        i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1)
-        for i in infos
-    )
-    if too_big:
-        raise UnreadableLedger(
-            f"{name}: 文件解压后过大（{total / (1 << 20):,.0f} MiB），疑似压缩炸弹，拒绝读取"
-        )
+        checked = guard.check_workbook(path, name)
+    except UnsafeInput as exc:
+        raise UnreadableLedger(str(exc)) from exc
+    if checked.kind is guard.Kind.CSV:
+        return _open_csv(path, name)
+    return _open_excel(checked.open(), name, "xls" if checked.kind is guard.Kind.XLS else "xlsx")
 
 
-def _open_excel(path: Path, name: str, kind: str) -> RawBook:
+def _open_excel(fh, name: str, kind: str) -> RawBook:
     import python_calamine as pc
 
     try:
         # from_filelike sniffs the content; from_path would trust the suffix
-        with open(path, "rb") as fh:
+        with fh:
             wb = pc.CalamineWorkbook.from_filelike(fh)
-    except pc.PasswordError:
-        raise UnreadableLedger(f"{name}: 文件已加密，无法读取（请另存为不加密的文件）") from None
     except Exception as exc:  # calamine raises several unrelated types for bad files
-        if kind == "xls" and _is_encrypted_ooxml(path):
-            raise UnreadableLedger(f"{name}: 文件已加密，无法读取（请另存为不加密的文件）") from None
         raise UnreadableLedger(f"{name}: 无法读取 Excel 文件（{type(exc).__name__}: {exc}）") from None
     sheets = [m.name for m in wb.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
     return RawBook(file_name=name, file_format=kind, sheet_names=sheets, _workbook=wb)
-
-
-def _is_encrypted_ooxml(path: Path) -> bool:
-    """A password-protected .xlsx is an OLE2 container holding an EncryptedPackage stream."""
-    with open(path, "rb") as fh:
-        data = fh.read(64 << 20)
-    return _ENCRYPTED_STREAM in data
 
 
 def _open_csv(path: Path, name: str) -> RawBook:

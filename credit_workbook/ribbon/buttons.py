@@ -97,8 +97,11 @@ def _live(work, book=None) -> Outcome | None:
     """Run ``work(port, ws)`` on the calling book; every failure becomes a message, every traceback a log entry."""
     from credit_workbook.ribbon.home import find_workspace, log
 
+    from credit_workbook import guard
+
     port = ws = None
     try:
+        guard.require_defusedxml()  # before any workbook is read: refuse rather than parse XML unsafely
         if book is None:
             import xlwings as xw
 

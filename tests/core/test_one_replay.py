@@ -14,8 +14,19 @@ from hypothesis import strategies as st
 from credit_workbook.core.aging import age, age_and_episodes, overdue_episodes
 from credit_workbook.core.evaluation import approved_term, evaluate_counterparty
 from credit_workbook.core.evidence import build_evidence
-from credit_workbook.core.history import ZERO, CounterpartyHistory, MonthSummary, Movement, last_day, money
-from credit_workbook.core.positions import exposure_on, month_positions, positions_series
+from credit_workbook.core.history import (
+    ZERO,
+    CounterpartyHistory,
+    MonthSummary,
+    Movement,
+    last_day,
+    money,
+)
+from credit_workbook.core.positions import (
+    exposure_on,
+    month_positions,
+    positions_series,
+)
 from credit_workbook.core.rating import rate
 from credit_workbook.core.register_checks import ApprovedCredit
 from credit_workbook.policy import Policy

@@ -39,7 +39,7 @@ from credit_workbook.forms.ledger_highlight import (
 )
 from credit_workbook.forms.survey_writeback import COMMENT_SEP
 from credit_workbook.forms.xlsx_stream import StreamUnsupported, rewrite_sheet
-from credit_workbook.ledger.read_raw import UnreadableLedger
+from credit_workbook.errors import SuspiciousCompression, XmlDeclarationsRefused
 
 NAME = "应收账款明细账_2026-10.xlsx"
 ARGB = {s: "FF" + rgb for s, rgb in FILLS.items()}
@@ -523,7 +523,7 @@ def test_entities_in_small_parts_are_refused(tmp_path, ledger):
     with zipfile.ZipFile(evil, "w") as zf:
         for name, payload in data.items():
             zf.writestr(name, payload)
-    with pytest.raises(StreamUnsupported, match="不是有效的 XML"):
+    with pytest.raises(XmlDeclarationsRefused, match="xl/workbook.xml 含有 DTD"):  # the guard, before any parser
         highlight_ledger(evil, tmp_path / "out", month_flags("evil.xlsx"), "evil.xlsx", method="stream")
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
@@ -533,7 +533,7 @@ def test_zip_bomb_is_refused(tmp_path):
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", b"<Types/>")
         zf.writestr("xl/worksheets/sheet1.xml", bytes(60 << 20))
-    with pytest.raises(UnreadableLedger, match="压缩炸弹"):
+    with pytest.raises(SuspiciousCompression, match="压缩炸弹"):
         highlight_ledger(bomb, tmp_path / "out", [], "bomb.xlsx")
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from credit_workbook.core.survey_checks import check_survey
-from credit_workbook.errors import NotAFormError
+from credit_workbook.errors import DamagedWorkbook, NotAFormError
 from credit_workbook.forms.survey_fast_reader import read_survey_fast
 from credit_workbook.forms.survey_reader import read_survey_file
 from formfill import COMPLETE_A, fill
@@ -32,7 +32,7 @@ def test_same_places_for_typed_mistakes_and_table_rows(tmp_path):
     assert len(check_survey(fast).problems) == 3
 
 
-def test_a_workbook_without_our_names_is_not_a_form_and_a_broken_file_falls_back(tmp_path):
+def test_a_workbook_without_our_names_is_not_a_form_and_a_broken_file_is_refused(tmp_path):
     import openpyxl
 
     wb = openpyxl.Workbook()
@@ -41,4 +41,5 @@ def test_a_workbook_without_our_names_is_not_a_form_and_a_broken_file_falls_back
     with pytest.raises(NotAFormError):
         read_survey_fast(tmp_path / "other.xlsx")
     (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really")
-    assert read_survey_fast(tmp_path / "broken.xlsx") is None
+    with pytest.raises(DamagedWorkbook, match="broken.xlsx: 文件不完整或已损坏"):  # the guard, before either reader
+        read_survey_fast(tmp_path / "broken.xlsx")

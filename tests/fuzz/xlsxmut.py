@@ -228,6 +228,9 @@ class Package:
         """The cell's value as the XML holds it: str, float, bool or None (no style interpretation)."""
         return self.cell_value(self._cell(self.part_of(sheet), ref, create=False))
 
+    def value_in_part(self, part: str, ref: str) -> object:
+        return self.cell_value(self._cell(part, ref, create=False))
+
     def cell_value(self, c: ET.Element | None) -> object:
         if c is None:
             return None

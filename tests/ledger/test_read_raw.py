@@ -66,13 +66,13 @@ def test_truncated_xlsx_is_refused(ledgers, tmp_path):
     assert problem.render() == "半截.xlsx: 文件不完整或已损坏（不是有效的 Excel 文件）"
 
 
-def test_zip_bomb_is_refused_before_calamine_sees_it(tmp_path, monkeypatch):
-    monkeypatch.setattr(read_raw, "RATIO_FLOOR", 1 << 20)
+def test_zip_bomb_is_refused_before_calamine_sees_it(tmp_path):
     path = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("xl/worksheets/sheet1.xml", b"\x00" * (4 << 20))
     (problem,) = parse_ledger(path).problems
-    assert problem.message == "文件解压后过大（4 MiB），疑似压缩炸弹，拒绝读取"
+    assert problem.message.startswith("部件 xl/worksheets/sheet1.xml 压缩比异常（1,0")
+    assert problem.message.endswith("上限 200 : 1），疑似压缩炸弹，拒绝读取（上限见 credit.toml 的 [inputs] 节）")
 
 
 def test_rows_keep_absolute_positions(ledgers):

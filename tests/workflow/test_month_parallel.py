@@ -21,7 +21,12 @@ from pathlib import Path
 import pytest
 
 from credit_workbook.actions import second_process
-from credit_workbook.actions.demo import DEMO_PERIOD, PREVIOUS_PERIOD, make_demo, sign_current_register
+from credit_workbook.actions.demo import (
+    DEMO_PERIOD,
+    PREVIOUS_PERIOD,
+    make_demo,
+    sign_current_register,
+)
 from credit_workbook.actions.month import highlight_files, run_month
 from credit_workbook.actions.second_process import Helper
 from credit_workbook.errors import UserError
