@@ -56,8 +56,7 @@ INNER = (
     ("credit_workbook.ledger.history_store", "read_ledger"),
     ("credit_workbook.ledger.history_store", "histories_from"),
     ("credit_workbook.actions.surveys", "write_marks"),
-    ("credit_workbook.forms.survey_writeback", "workbook_bytes"),
-    ("credit_workbook.forms.survey_writeback", "apply_marks"),
+    ("credit_workbook.forms.survey_writeback", "marked_bytes"),
 )
 
 _stats: dict[str, list] = {}  # label -> [calls, seconds, peak RSS growth KiB]

@@ -16,6 +16,14 @@ is NULL, and the next run finishes that file's archiving instead of calling
 it a duplicate. Either way the end state is the one an uninterrupted run
 gives.
 
+Memory. The parse streams: each entry goes, as it is read, into a TEMP
+staging table of the store's connection (``Store.stage_entries``), and only
+per-counterparty figures stay in memory (``ledger.intake``). The checks
+need nothing more, and the file's transaction copies the staged rows into
+``ledger_entries`` in SQL. Files must be parsed before any is stored (they
+are taken in period order), so several large files wait on disk, never in
+RAM; a TEMP table dies with the connection, so a kill leaves nothing.
+
 Corrections. A file for a period already in the history with different
 bytes replaces the active files of the same period, the same shape
 (明细账/余额表) and an overlapping account scope (应收/预付/预收; a file

@@ -49,7 +49,8 @@ WATCH_DESCRIPTION = (
     "且文件结构完整）逐个导入：通过检查的归档到 archive/YYYY-MM/，未通过的移入 quarantine/ 并附 .error.txt；"
     "随后运行当月（同 run）并在 credit.toml 启用邮件时发送。Excel 锁文件（~$*、.~lock.*#）、临时文件（*.tmp）、"
     "隐藏文件和未下载完的文件（*.crdownload、*.part）会被忽略。每个文件的处理结果记入 .credit/watch.log。"
-    "同一工作目录只能运行一个 watch；按 Ctrl+C 或发送 SIGTERM 会在处理完当前文件后退出。"
+    "同一工作目录只能运行一个 watch；watch 只在处理一批文件时占用工作目录，这时手动 run/rate 等最多等待 30 秒"
+    "（环境变量 CREDIT_WORKBOOK_LOCK_WAIT），并显示占用者。按 Ctrl+C 或发送 SIGTERM 会在处理完当前文件后退出。"
 )
 
 

@@ -92,8 +92,10 @@ def parse_date(value: object) -> date | None:
     if _is_blank(value):
         return None
     if isinstance(value, datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, date):
+        if value.year < 1900:  # openpyxl turns a negative serial (Excel shows ####) into 1899
+            raise ValueParseError(f"无法识别的日期“{value.isoformat()}”（年份应在1900–9999之间）")
         return value
     if isinstance(value, bool):
         raise ValueParseError(f"无法识别的日期“{_shown(value)}”（{_DATE_FORMATS_HINT}）")

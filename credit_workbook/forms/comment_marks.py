@@ -64,31 +64,35 @@ def update_comments(data: bytes | None, where: str, notes: dict[tuple[int, int],
     authors_node = root.child("authors")
     authors = [a.text for a in authors_node.all("author")] if authors_node else []
     listing = root.child("commentList")
-    existing = [_read(data, node, authors, author, pattern) for node in (listing.all("comment") if listing else ())]
-    existing = [e for e in existing if e is not None]
+    nodes = listing.all("comment") if listing else []
+    existing = [e for e in (_read(data, node, authors, author, pattern) for node in nodes) if e is not None]
+    known = {id(e.node) for e in existing}
+    # a comment whose ref we cannot read is the user's business: kept as it is, after the others
+    entries: list[tuple[tuple[int, int], bytes]] = [((1 << 30, i), data[n.start:n.end])
+                                                    for i, n in enumerate(nodes) if id(n) not in known]
     ours_id = authors.index(author) if author in authors else len(authors)
-    entries: dict[tuple[int, int], bytes] = {}
     changed = False
     for item in existing:
         note = notes.get(item.pos)
         if item.ours_only:
             changed = True
             if note is not None:
-                entries[item.pos] = _our_comment(p, item.pos, ours_id, note)
+                entries.append((item.pos, _our_comment(p, item.pos, ours_id, note)))
         elif note is not None or item.cut is not None:
             changed = True
-            entries[item.pos] = _users_comment(data, p, item, note, sep)
+            entries.append((item.pos, _users_comment(data, p, item, note, sep)))
         else:
-            entries[item.pos] = data[item.node.start:item.node.end]
+            entries.append((item.pos, data[item.node.start:item.node.end]))
     for pos in sorted(set(notes) - {e.pos for e in existing}):
         changed = True
-        entries[pos] = _our_comment(p, pos, ours_id, notes[pos])
+        entries.append((pos, _our_comment(p, pos, ours_id, notes[pos])))
+    cells = frozenset(pos for pos, _ in entries if pos[0] < 1 << 30)
     if not changed:
-        return CommentsUpdate(data, frozenset(entries))
+        return CommentsUpdate(data, cells)
     if not entries:
         return CommentsUpdate(None, frozenset())
     edits = []
-    used = any(b'authorId="%d"' % ours_id in e for e in entries.values())
+    used = any(b'authorId="%d"' % ours_id in e for _, e in entries)
     if not used and ours_id == len(authors) - 1:  # our name goes with our last comment: the part is the user's again
         last = authors_node.all("author")[-1]
         edits.append((last.start, last.end, b""))
@@ -100,7 +104,7 @@ def update_comments(data: bytes | None, where: str, notes: dict[tuple[int, int],
             edits.append((authors_node.start, authors_node.end, b"<%sauthors>%s</%sauthors>" % (p, new_author, p)))
         else:
             edits.append((authors_node.end_tag, authors_node.end_tag, new_author))
-    body = b"".join(entries[pos] for pos in sorted(entries))
+    body = b"".join(e for _, e in sorted(entries, key=lambda entry: entry[0]))
     if listing is None:
         at = authors_node.end if authors_node is not None else root.tag_end
         edits.append((at, at, b"<%scommentList>%s</%scommentList>" % (p, body, p)))
@@ -108,7 +112,7 @@ def update_comments(data: bytes | None, where: str, notes: dict[tuple[int, int],
         edits.append((listing.start, listing.end, b"<%scommentList>%s</%scommentList>" % (p, body, p)))
     else:
         edits.append((listing.tag_end, listing.end_tag, body))
-    return CommentsUpdate(splice(data, edits), frozenset(entries))
+    return CommentsUpdate(splice(data, edits), cells)
 
 
 def _read(data: bytes, node: Node, authors: list[str], author: str, pattern: re.Pattern) -> _Existing | None:

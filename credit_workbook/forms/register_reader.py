@@ -249,7 +249,8 @@ def _overlimit(wb, file_name: str, register_ws):
     hit = None
     if table is not None:
         _min_col, min_row, _max_col, _max_row = range_boundaries(table.ref)
-        row = next(ws.iter_rows(min_row=min_row, max_row=min_row, values_only=True))
+        # a header row below the last filled row is no row at all in a calamine grid: read it as blank
+        row = next(ws.iter_rows(min_row=min_row, max_row=min_row, values_only=True), ())
         texts = {c: _norm(v) for c, v in enumerate(row, start=1) if _norm(v)}
         hit = (min_row, texts)
     else:

@@ -27,6 +27,7 @@ _AFTER_LEGACY = frozenset({"legacyDrawingHF", "drawingHF", "picture", "oleObject
                            "tableParts", "extLst", "AlternateContent"})
 _PRIORITY = re.compile(rb'\spriority="(\d+)"')
 _FORMULA = re.compile(rb"<(?:[\w.-]+:)?f\b[^>]*>|<(?:[\w.-]+:)?f\b[^>]*/>")
+_REF_ATTR = re.compile(rb"\sref\s*=")  # a shared-formula master or an array formula spans other cells
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
@@ -39,6 +40,7 @@ class SheetMarks:
         self.token = token
         self.edits: list[tuple[int, int, bytes]] = []
         self.removed_formula = False
+        self._new_cells: dict[int, dict[int, bytes]] = {}  # row -> col -> cell the sheet did not have
         self.sheet_data = self.root.child("sheetData")
         if self.sheet_data is None:
             raise UserError(f"{where}: 工作表缺少 sheetData，工作簿已损坏")
@@ -66,7 +68,7 @@ class SheetMarks:
         if cell is not None:
             old = self.data[cell.start:cell.end]
             for f in _FORMULA.findall(old):
-                if b" ref=" in f:
+                if _REF_ATTR.search(f):
                     raise UserError(f"{self.where}!{coord}：结果单元格含有共享公式或数组公式，本工具不覆盖；"
                                     "请删除该单元格的公式后再运行")
             if value is None and cell.empty:
@@ -77,14 +79,8 @@ class SheetMarks:
                 self.removed_formula |= bool(_FORMULA.search(old))
                 self.edits.append((cell.start, cell.end, new))
             return
-        if value is None:
-            return
-        new = self._cell(coord, None, value, styles)
-        row_node = next((node for n, node in self.rows if n == row), None)
-        if row_node is None:
-            self._insert_row(row, new)
-        else:
-            self._insert_cell(row_node, row, col, new)
+        if value is not None:
+            self._new_cells.setdefault(row, {})[col] = self._cell(coord, None, value, styles)
 
     def _cell(self, coord: str, style: str | None, value, styles: Styles | None) -> bytes:
         p = self.p
@@ -103,8 +99,17 @@ class SheetMarks:
             return head + b' t="b"><%sv>%d</%sv></%sc>' % (p, value, p, p)
         return head + b"><%sv>%s</%sv></%sc>" % (p, _number(value), p, p)
 
-    def _insert_row(self, row: int, cell: bytes) -> None:
-        new = b'<%srow r="%d">%s</%srow>' % (self.p, row, cell, self.p)
+    def _add_new_cells(self) -> None:
+        """Cells the sheet did not have, in row and column order (a row may get several)."""
+        rows = dict(self.rows)
+        for row, cells in sorted(self._new_cells.items()):
+            if row in rows:
+                self._insert_cells(rows[row], row, cells)
+            else:
+                self._insert_row(row, b"".join(cells[c] for c in sorted(cells)))
+
+    def _insert_row(self, row: int, cells: bytes) -> None:
+        new = b'<%srow r="%d">%s</%srow>' % (self.p, row, cells, self.p)
         after = next((node for n, node in self.rows if n > row), None)
         if after is not None:
             self.edits.append((after.start, after.start, new))
@@ -115,21 +120,25 @@ class SheetMarks:
         else:
             self.edits.append((self.sheet_data.end_tag, self.sheet_data.end_tag, new))
 
-    def _insert_cell(self, row_node: Node, row: int, col: int, cell: bytes) -> None:
-        after = next((node for (r, c), node in sorted(self.cells.items()) if r == row and c > col), None)
+    def _insert_cells(self, row_node: Node, row: int, cells: dict[int, bytes]) -> None:
+        existing = sorted((c, node) for (r, c), node in self.cells.items() if r == row)
         tag = self.data[row_node.start:row_node.tag_end]
         spans = re.search(rb'\sspans="(\d+):(\d+)"', tag)
-        if spans and not int(spans.group(1)) <= col <= int(spans.group(2)):
-            low, high = min(int(spans.group(1)), col), max(int(spans.group(2)), col)
+        if spans:
+            low, high = min(int(spans.group(1)), *cells), max(int(spans.group(2)), *cells)
             tag = tag[:spans.start()] + b' spans="%d:%d"' % (low, high) + tag[spans.end():]
         if row_node.empty:
-            self.edits.append((row_node.start, row_node.end,
-                               tag[:-2].rstrip() + b">" + cell + b"</%srow>" % self.p))
+            body = b"".join(cells[c] for c in sorted(cells))
+            self.edits.append((row_node.start, row_node.end, tag[:-2].rstrip() + b">" + body + b"</%srow>" % self.p))
             return
         if tag != self.data[row_node.start:row_node.tag_end]:
             self.edits.append((row_node.start, row_node.tag_end, tag))
-        at = after.start if after is not None else row_node.end_tag
-        self.edits.append((at, at, cell))
+        at_points: dict[int, list[bytes]] = {}
+        for col in sorted(cells):
+            at = next((node.start for c, node in existing if c > col), row_node.end_tag)
+            at_points.setdefault(at, []).append(cells[col])
+        for at, pieces in at_points.items():
+            self.edits.append((at, at, b"".join(pieces)))
 
     # ------------------------------------------------------------ highlights
     def replace_highlights(self, marks: list[tuple[int, int, int, str]]) -> None:
@@ -190,6 +199,8 @@ class SheetMarks:
         return self.root.end_tag
 
     def render(self) -> bytes:
+        self._add_new_cells()
+        self._new_cells = {}
         return splice(self.data, self.edits)
 
 

@@ -31,7 +31,7 @@ from credit_workbook.core.model import Problem, ProblemLevel
 from credit_workbook.errors import UserError, WorkbookOpenError
 from credit_workbook.fileio import atomic_copy, atomic_write
 from credit_workbook.forms.comment_marks import idmap_blocks, update_comments, update_vml
-from credit_workbook.forms.ooxml_zip import MAX_PART, Package
+from credit_workbook.forms.ooxml_zip import MAX_PART, Package, rels_part
 from credit_workbook.forms.sheet_marks import SheetMarks
 from credit_workbook.forms.workbook_parts import (
     CT_COMMENTS,
@@ -162,9 +162,9 @@ def mark_file(source: Path, target: Path, problems: tuple[Problem, ...], results
 
 def marked_bytes(data: bytes, name: str, problems: tuple[Problem, ...], results: ResultCells | None,
                  when: datetime) -> tuple[bytes, list[str]]:
-    """The workbook ``data`` with our marks replaced, and what makes writing it in place unsafe.
+    """The workbook ``data`` with our marks replaced, and what would make writing it in place unsafe.
 
-    Returns ``data`` itself when nothing changes.
+    Returns ``data`` itself (and no conflicts) when nothing changes.
     """
     pkg = Package(data, name)
     book = Workbook(pkg)
@@ -197,7 +197,7 @@ def marked_bytes(data: bytes, name: str, problems: tuple[Problem, ...], results:
     if state.styles is not None and state.styles.changed:
         state.changed[state.styles.member] = state.styles.render()
     if not state.changed:
-        return data, conflicts
+        return data, []  # nothing to write, so nothing it could break
     state.changed[ContentTypes.NAME] = types.render()
     if _CORE in pkg:
         core = pkg.read(_CORE)
@@ -340,6 +340,8 @@ def _replace_vml(state: _State, rels: Rels, sheet_member: str, marks: SheetMarks
         state.changed[member] = new
     elif vml is not None and new is None:
         state.changed[member] = None
+        if rels_part(member) in pkg:
+            state.changed[rels_part(member)] = None  # the images its shapes used went with them
         rels.remove(rel.id)
         types.remove_override(member)
         marks.unlink_legacy()

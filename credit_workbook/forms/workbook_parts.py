@@ -14,7 +14,6 @@ from credit_workbook.forms.ooxml_zip import Package, rels_part, resolve
 from credit_workbook.forms.xml_spans import Node, esc_attr, prefix_of, scan, splice
 
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 REL_WORKSHEET = f"{REL}/worksheet"
 REL_COMMENTS = f"{REL}/comments"
 REL_VML = f"{REL}/vmlDrawing"
@@ -190,7 +189,7 @@ class Workbook:
         self.sheets: dict[str, SheetPart] = {}
         sheets = root.child("sheets")
         for node in sheets.all("sheet") if sheets else ():
-            rel = self.rels.by_id(node.attrs.get(f"{REL_NS} id", ""))
+            rel = self.rels.by_id(node.attrs.get(f"{REL} id", ""))
             if rel is not None and rel.type == REL_WORKSHEET:
                 name = node.attrs.get("name", "")
                 self.sheets[name] = SheetPart(name, self.rels.member(rel))

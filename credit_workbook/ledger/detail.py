@@ -158,6 +158,7 @@ class DetailReader:
         self._c_debit, self._c_credit = columns.get("debit"), columns.get("credit")
         self._c_balance, self._c_direction = columns.get("balance"), columns.get("direction")
         self._c_voucher, self._c_summary = columns.get("voucher"), columns.get("summary")
+        self._c_code, self._c_name, self._c_account = columns.get("code"), columns.get("name"), columns.get("account")
 
     # ------------------------------------------------------------ helpers
 
@@ -217,7 +218,7 @@ class DetailReader:
     def _who(self, row, r) -> None:
         """Carry the counterparty down the block; a new code or name starts a new one."""
         code = name = None
-        raw = self._cell(row, "code")
+        raw = None if self._c_code is None else row[self._c_code]
         if raw is not None and raw != "":
             if raw == self._raw_code and self.code is not None:
                 code = self.code
@@ -227,7 +228,7 @@ class DetailReader:
                     self._raw_code = raw
                 except ValueParseError as exc:
                     self.sheet.error("code", self.sheet.place(r, self.cols["code"]), str(exc))
-        raw = self._cell(row, "name")
+        raw = None if self._c_name is None else row[self._c_name]
         if raw is not None and raw != "":
             if raw == self._raw_name and self.name is not None:
                 name = self.name
@@ -241,8 +242,8 @@ class DetailReader:
                 self.name = name
         elif name is not None and name != self.name:
             self.code, self.name = None, name
-        if "account" in self.cols:
-            raw = self._cell(row, "account")
+        if self._c_account is not None:
+            raw = row[self._c_account]
             found = self._accounts.get(raw)
             if found is None:
                 found = self._accounts[raw] = normalise_account(raw)
@@ -324,9 +325,6 @@ class DetailReader:
         credit, ok_c = self._amount_at(row, r, self._c_credit, "credit")
         balance, ok_b = self._signed_balance(row, r) if self._c_balance is not None else _BLANK
         amounts = debit is not None or credit is not None or balance is not None or not (ok_d and ok_c and ok_b)
-        has_date = raw_date is not None and raw_date != "" and not (
-            isinstance(raw_date, str) and not raw_date.strip()
-        )
         if not amounts and not _looks_like_date(raw_date):
             if self._who_cells_filled(row):
                 self._who(row, r)  # a block heading: code and name on a row of their own
@@ -336,7 +334,7 @@ class DetailReader:
                 "row", self.sheet.place(r, c), f"此行不是账行（没有日期和金额），已略过：{cell_text(row[c])}"
             )
             return
-        day = self._date(raw_date, r, has_date)
+        day = self._date(raw_date, r)
         debit, credit = debit or ZERO, credit or ZERO
         self._who(row, r)
         key = (self.code or self.name, self.account)
@@ -371,11 +369,11 @@ class DetailReader:
             r + 1,
         )
 
-    def _date(self, raw, r, has_date) -> date | None:
+    def _date(self, raw, r) -> date | None:
         if type(raw) is date:  # what calamine gives for a date cell: nothing to parse
             return raw
         place = self.sheet.place(r, self.cols["date"])
-        if not has_date:
+        if raw is None or raw == "" or (isinstance(raw, str) and not raw.strip()):
             self.sheet.error("date", place, "缺少日期")
             return None
         try:
@@ -406,9 +404,8 @@ class DetailReader:
         run.add(debit, credit)
         if balance is None:
             return
-        row_label = f"第{r + 1}行余额"
         if not figures_ok or not run.known:
-            run.rebase(balance, row_label)
+            run.rebase(balance, f"第{r + 1}行余额")
             return
         if balance == run.expected:
             run.alt = None
@@ -422,7 +419,7 @@ class DetailReader:
             f"余额应为 {money(run.expected)}（{run.base_label} {money(run.base)} + 借方 {money(run.debit)}"
             f" − 贷方 {money(run.credit)}），文件中为 {money(balance)}",
         )
-        run.alt = _Running(balance, row_label)
+        run.alt = _Running(balance, f"第{r + 1}行余额")
 
     def _check_sums(self, row, r, text, sums: _Sums, block: bool) -> None:
         if sums.unreadable:

@@ -46,14 +46,15 @@ class LedgerIntake:
     def __init__(self, stage: Callable[[list[tuple]], None]):
         self._stage = stage
         self._batch: list[tuple] = []
-        self._moves: dict[Key, tuple[Decimal, Decimal]] = {}
+        self._moves: dict[Key, list[Decimal]] = {}  # [debit, credit] summed
         self._names: dict[str, str] = {}
-        self._first: dict[Key, tuple[Decimal, int, str]] = {}  # opening worked back from the first balance
-        self._last: dict[Key, tuple[int, str]] = {}  # the key's last entry: (row, date place)
+        self._first: dict[Key, tuple[Decimal, int]] = {}  # opening worked back from the first balance, its row
+        self._last: dict[Key, int] = {}  # the row of the key's last entry
 
     def entry(self, day, voucher, code, name, summary, debit, credit, balance, account, place, row) -> None:
+        # debit and credit come from parse_amount, never "-0.00"; a signed balance can be
         batch = self._batch
-        batch.append((code, name, account, day.isoformat(), str(debit + 0), str(credit + 0),
+        batch.append((code, name, account, day.isoformat(), str(debit), str(credit),
                       None if balance is None else str(balance + 0), voucher, summary, place))
         if len(batch) >= BATCH:
             self._stage(batch)
@@ -62,13 +63,16 @@ class LedgerIntake:
         if who is None:
             return
         key = (who, account or "")
-        d, c = self._moves.get(key, (ZERO, ZERO))
-        self._moves[key] = (d + debit, c + credit)
+        moves = self._moves.get(key)
+        if moves is None:
+            moves = self._moves[key] = [ZERO, ZERO]
+        moves[0] += debit
+        moves[1] += credit
         if name:
             self._names[who] = name
-        self._last[key] = (row, place)
+        self._last[key] = row
         if balance is not None and key not in self._first:
-            self._first[key] = (balance - debit + credit, row, place)
+            self._first[key] = (balance - debit + credit, row)
 
     def flush(self) -> None:
         if self._batch:
@@ -94,14 +98,15 @@ class LedgerIntake:
             f.add_opening(key, o.balance, o.place)
             f.note_name(who, o.name)
             closing_places.setdefault(key, o.place)
-        f.moves.update(self._moves)
+        f.moves.update((key, (debit, credit)) for key, (debit, credit) in self._moves.items())
         f.names.update(self._names)
-        balance_col = cols.get("balance")
-        for key, (row, place) in self._last.items():
-            closing_places[key] = cell(balance_col, row, place)
-        for key, (amount, row, place) in self._first.items():
+        # an entry's place is its date cell: where a file without a balance column points
+        balance_col = cols.get("balance") or cols.get("date")
+        for key, row in self._last.items():
+            closing_places[key] = cell(balance_col, row, "")
+        for key, (amount, row) in self._first.items():
             if key not in f.openings:  # what the file's own balances start from
-                checked[key] = (amount, cell(balance_col, row, place))
+                checked[key] = (amount, cell(balance_col, row, ""))
         for b in parsed.balances:
             who = who_of(b.code, b.name)
             if who is None:

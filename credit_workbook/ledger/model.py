@@ -73,6 +73,8 @@ class ParsedLedger:
 
     ``shape`` and ``period`` are None only when the file could not be read
     that far; such a ledger always carries an ERROR problem saying why.
+    ``entries`` is empty when the file was streamed (``stream_ledger``):
+    they went to the caller one by one.
     ``columns`` maps canonical keys (``policy.DEFAULT_HEADER_ALIASES``, plus
     ``opening_debit``/``opening_credit``/``closing_debit``/``closing_credit``/
     ``opening_direction``/``closing_direction`` for 余额表 layouts) to

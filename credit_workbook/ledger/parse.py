@@ -17,7 +17,12 @@ from credit_workbook.core.model import Problem, ProblemLevel
 from credit_workbook.ledger.balance import BalanceReader
 from credit_workbook.ledger.common import Sheet, normalise_account, title_months
 from credit_workbook.ledger.detail import DetailReader, EntrySink
-from credit_workbook.ledger.headers import SCAN_ROWS, HeaderMatch, column_letter, find_header
+from credit_workbook.ledger.headers import (
+    SCAN_ROWS,
+    HeaderMatch,
+    column_letter,
+    find_header,
+)
 from credit_workbook.ledger.model import SHAPE_DETAIL, LedgerEntry, ParsedLedger
 from credit_workbook.ledger.read_raw import RawBook, UnreadableLedger, open_raw
 
@@ -62,7 +67,10 @@ def stream_ledger(
         message = str(exc).removeprefix(f"{name}: ")
         return ParsedLedger(name, None, None, problems=(Problem(ProblemLevel.ERROR, "file", name, message),))
 
-    chosen, others = _choose_sheet(book, aliases)
+    try:
+        chosen, others = _choose_sheet(book, aliases)
+    except UnreadableLedger as exc:  # a cell calamine cannot convert (read_raw says where)
+        return _unreadable(name, exc, book)
     if chosen is None:
         first = book.sheet_names[0] if book.sheet_names else None
         place = f"{name}!{first}" if first else name
@@ -79,7 +87,9 @@ def stream_ledger(
     titles = _title_cells(head, match.top_row, sheet)
     default_account = _title_account(titles)
     period_hint = _title_period(titles, sheet, strict=match.shape != SHAPE_DETAIL)
-    body = itertools.islice(enumerate(book.iter_rows(sheet_name)), match.header_row + 1, None)
+    failed: list[UnreadableLedger] = []
+    body = _until_unreadable(itertools.islice(enumerate(book.iter_rows(sheet_name)), match.header_row + 1, None),
+                             failed)
 
     openings = balances = ()
     if match.shape == SHAPE_DETAIL:
@@ -95,6 +105,8 @@ def stream_ledger(
         period = period_hint[0] if period_hint else None
         if period is None:
             sheet.error("period", sheet.place(0), f"{NO_PERIOD}（标题中应写明期间，如“期间：2026年10月”）")
+    if failed:
+        return _unreadable(name, failed[0], book)
 
     return ParsedLedger(
         file_name=name,
@@ -109,6 +121,20 @@ def stream_ledger(
         file_format=book.file_format,
         encoding=book.encoding,
     )
+
+
+def _until_unreadable(rows, failed: list):
+    """The rows until one cannot be read; the reason goes to ``failed`` and the file is then refused whole."""
+    try:
+        yield from rows
+    except UnreadableLedger as exc:
+        failed.append(exc)
+
+
+def _unreadable(name: str, exc: UnreadableLedger, book: RawBook) -> ParsedLedger:
+    place, _, message = str(exc).partition(": ")
+    return ParsedLedger(name, None, None, problems=(Problem(ProblemLevel.ERROR, "file", place, message),),
+                        file_format=book.file_format, encoding=book.encoding)
 
 
 def _choose_sheet(

@@ -55,15 +55,26 @@ class RawBook:
         """The first ``nrows`` rows; a CSV's are padded to the widest of them."""
         if self._csv is not None:
             return _rectangular(list(itertools.islice(self._csv.rows(), nrows)))
-        return self._sheet(sheet).to_python(skip_empty_area=False, nrows=nrows)
+        data = self._sheet(sheet)
+        try:
+            return data.to_python(skip_empty_area=False, nrows=nrows)
+        except BaseException as exc:
+            if type(exc).__name__ != "PanicException":
+                raise
+            raise _undated(self.file_name, sheet, data) from None
 
     def rows(self, sheet: str) -> list[list[object]]:
         """Every row of the sheet, each as wide as the sheet's widest row."""
         if self._csv is not None:
             return _rectangular(list(self._csv.rows()))
-        rows = self._sheet(sheet).to_python(skip_empty_area=False)
+        data = self._sheet(sheet)
         del self._sheets[sheet]  # calamine's own copy of the cells is no longer needed
-        return rows
+        try:
+            return data.to_python(skip_empty_area=False)
+        except BaseException as exc:
+            if type(exc).__name__ != "PanicException":
+                raise
+            raise _undated(self.file_name, sheet, data) from None
 
     def iter_rows(self, sheet: str) -> Iterator[list[object]]:
         """The rows one by one, absolute like ``rows`` (index 0 is column A) but not padded to one width.
@@ -79,11 +90,16 @@ class RawBook:
         del self._sheets[sheet]  # freed as soon as the caller lets go of the iterator
         start = data.start
         pad = [""] * start[1] if start else []
-        if pad:
-            for row in data.iter_rows():
-                yield pad + row
-        else:
-            yield from data.iter_rows()
+        try:
+            if pad:
+                for row in data.iter_rows():
+                    yield pad + row
+            else:
+                yield from data.iter_rows()
+        except BaseException as exc:
+            if type(exc).__name__ != "PanicException":
+                raise
+            raise _undated(self.file_name, sheet, data) from None
 
     def keep_only(self, sheet: str) -> None:
         """Let go of every other sheet calamine has read (header detection reads each one)."""
@@ -112,6 +128,23 @@ class RawBook:
         if sheet not in self._sheets:
             self._sheets[sheet] = self._workbook.get_sheet_by_name(sheet)
         return self._sheets[sheet]
+
+
+def _undated(name: str, sheet: str, data) -> UnreadableLedger:
+    """calamine panics — a BaseException, past every ``except Exception`` — on a date-formatted cell
+    holding a number no date can be (a large negative one; Excel shows ####): the clerk's error, at its row."""
+    row = 0
+    try:
+        for row, _ in enumerate(data.iter_rows(), start=1):
+            pass
+    except BaseException as again:
+        if type(again).__name__ != "PanicException":
+            raise
+        where = f"第{row + 1}行有"
+    else:
+        where = "有"
+    return UnreadableLedger(f"{name}!{sheet}: {where}日期格式的单元格填了无法作为日期的数值（Excel 中显示为 ####），"
+                            "请改正该单元格后重新导出")
 
 
 @dataclass(frozen=True)

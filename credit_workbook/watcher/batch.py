@@ -5,8 +5,9 @@ including one that is still being copied next to the settled ones — that
 file would be parsed half-written and quarantined. The batch therefore
 runs the ingest's own steps on exactly the settled files (in period
 order, like ``ingest_inbox``) and then ``run_month`` with the batch's
-own ingest report, so ``results.json`` lists the files the batch
-quarantined exactly as a ``run`` lists what its ingest refused.
+own ingest report: the month's outputs are those of a ``run`` (marked
+copies of the forms with problems only), and ``results.json`` lists the
+files the batch quarantined as a ``run`` lists what its ingest refused.
 
 Which month: the latest period of the history (what ``run`` does by
 default), plus the newest period the batch brought when that is older (a
@@ -173,8 +174,8 @@ def plan_batch(store: Store, report: IngestReport, carried: Plan) -> Plan:
     """Record what this batch owes (one transaction with its refusals), so a kill cannot lose it."""
     refused = [_audited(r) for r in report.rejected]
     plan = Plan(periods_to_run(store, report, carried), carried.rejected + refused)
-    if not (report.accepted or report.rejected or report.duplicates):
-        return plan  # nothing new: an owed plan is carried out as it was recorded
+    if not (report.accepted or report.rejected):
+        return plan  # nothing owed changed: an earlier plan is carried out as it was recorded
     with store.transaction():
         for r in refused:  # the ingest audits what it imports and what it skips, not what it refuses
             store.audit("ingest_rejected", file=r.file, quarantined=r.quarantined, errors=r.errors)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from ingest.conftest import store_state
 from ingest.ledgers import august, july, write_balance, write_detail
-from mail.conftest import Recorder, configure_mail
+from mail.conftest import Recorder, configure_mail, free_port
 
 from credit_workbook.workspace import Workspace, init_workspace
 
@@ -74,7 +74,8 @@ def reference(blank, tmp_path_factory):
     return {"tree": digests(ws.root), "store": store_state(ws), "runs": runs(ws)}
 
 
-@pytest.mark.parametrize("point", POINTS)
+@pytest.mark.parametrize("point", [p if p in ("watch_ingested", "run_committed") else
+                                   pytest.param(p, marks=pytest.mark.slow) for p in POINTS])
 def test_a_watcher_killed_in_its_batch_is_finished_by_the_next_start(point, blank, tmp_path, reference):
     ws = fresh(blank, tmp_path / "ws")
     killed(point, *WATCH[:1], ws.root, *WATCH[1:])
@@ -98,8 +99,6 @@ def test_a_watcher_killed_in_its_batch_is_finished_by_the_next_start(point, blan
 
 def test_a_watcher_killed_before_its_mail_sends_it_at_the_next_start_once(blank, tmp_path, monkeypatch):
     from aiosmtpd.controller import Controller
-
-    from mail.conftest import free_port
 
     handler = Recorder()
     port = free_port()

@@ -18,7 +18,7 @@ from credit_workbook.errors import WorkspaceError
 from credit_workbook.fileio import atomic_write
 from credit_workbook.workspace import LOCK_WAIT_ENV, Workspace, init_workspace, lock_holder, workspace_lock
 
-from .conftest import CHILD_TIMEOUT, child_env, cli, killed
+from .conftest import CHILD_TIMEOUT, child_env, cli
 
 # A child that takes the lock as COMMAND, says so, then holds it until its stdin closes (or for SECONDS).
 HOLDER = """

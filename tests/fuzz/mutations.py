@@ -46,7 +46,7 @@ class SameValue:
 
     def apply(self, pkg: Package, sheet: int = 0) -> None:
         ref = f"{col_letter(self.col)}{self.row}"
-        new = rewrite(pkg.value(sheet, ref), pkg.style(sheet, ref), self.col, self.pick)
+        new = rewrite(pkg.value(sheet, ref), pkg.is_date_style(pkg.style(sheet, ref)), self.col, self.pick)
         if new is not None:
             pkg.set(sheet, ref, new)
 
@@ -57,11 +57,14 @@ class SameValue:
 _DATE_COL = 1
 
 
-def rewrite(current: object, style: str | None, col: int, pick: int) -> object | None:
-    """Another printing of ``current``, or None when there is none that surely means the same."""
+def rewrite(current: object, date_style: bool, col: int, pick: int) -> object | None:
+    """Another printing of ``current``, or None when there is none that surely means the same.
+
+    A date is a number in a date-formatted cell, or any text in column A (the ledgers' date column).
+    """
     if current is None or current == "":
         return None
-    if col == _DATE_COL:
+    if date_style or col == _DATE_COL and not isinstance(current, float):
         day = _as_date(current)
         if day is None:
             return None

@@ -50,7 +50,7 @@ class SameField:
 
     def apply(self, rows):
         if self.row <= len(rows) and self.col <= len(rows[self.row - 1]):
-            new = rewrite(rows[self.row - 1][self.col - 1], None, self.col, self.pick)
+            new = rewrite(rows[self.row - 1][self.col - 1], False, self.col, self.pick)
             if new is not None:
                 rows[self.row - 1][self.col - 1] = new if isinstance(new, str) else repr(new)
 

@@ -251,6 +251,23 @@ class Package:
         except ValueError:
             return v.text
 
+    def is_date_style(self, s: str | None) -> bool:
+        """Whether cell style ``s`` shows its number as a date (built-in formats 14–22, 45–47, or y/m/d codes)."""
+        if s is None or "xl/styles.xml" not in self.members:
+            return False
+        styles = ET.fromstring(self.members["xl/styles.xml"])
+        xfs = styles.find(q("cellXfs"))
+        if xfs is None or int(s) >= len(xfs):
+            return False
+        fmt = int(xfs[int(s)].get("numFmtId", "0"))
+        if 14 <= fmt <= 22 or 45 <= fmt <= 47:
+            return True
+        for nf in styles.iter(q("numFmt")):
+            if int(nf.get("numFmtId")) == fmt:
+                code = re.sub(r'"[^"]*"|\[[^]]*\]', "", nf.get("formatCode", "")).lower()
+                return any(ch in code for ch in "ymd") and "0.0" not in code
+        return False
+
     def style(self, sheet: str | int, ref: str) -> str | None:
         c = self._cell(self.part_of(sheet), ref, create=False)
         return None if c is None else c.get("s")
@@ -294,22 +311,116 @@ class Package:
         return [present.get(n) if n in present else ET.Element(q("row"), {"r": str(n)}) for n in range(first, last + 1)]
 
     def permute_rows(self, sheet: str | int, first: int, order: list[int]) -> None:
-        """Rows first..first+len(order)-1 put in ``order`` (indices into that block)."""
+        """Rows first..first+len(order)-1 put in ``order`` (indices into that block), as a sort does:
+        Excel sorts only unmerged ranges (merges across the block go), and names stay where they point."""
         part = self.part_of(sheet)
         last = first + len(order) - 1
         block = self._rows_between(part, first, last)
         self._replace_rows(part, first, last, [block[i] for i in order])
+        self._merges_map(part, lambda r0, r1: None if r1 >= first and r0 <= last else (r0, r1))
 
     def duplicate_row(self, sheet: str | int, r: int, times: int = 1) -> None:
+        """Copy row ``r`` and insert the copies below it, as Excel's "insert copied cells" does."""
         import copy
 
         part = self.part_of(sheet)
         (row,) = self._rows_between(part, r, r)
         self._replace_rows(part, r, r, [row] + [copy.deepcopy(row) for _ in range(times)])
 
+        def shift(n: int) -> int:
+            return n + times if n > r else n
+
+        copies = []
+        for r0, r1, ref in self._merge_refs(part):
+            if r0 == r1 == r:
+                copies += [ref.replace(str(r), str(r + k)) for k in range(1, times + 1)]
+        self._merges_map(part, lambda r0, r1: (shift(r0), shift(r1) if r1 != r else r1 + (times if r0 < r else 0)))
+        for ref in copies:
+            self._add_merge(part, ref)
+        self._refs_map(part, shift)
+
     def delete_rows(self, sheet: str | int, first: int, count: int = 1) -> None:
+        """Delete rows as Excel does: what was below moves up, merges and references follow."""
         part = self.part_of(sheet)
-        self._replace_rows(part, first, first + count - 1, [])
+        last = first + count - 1
+        self._replace_rows(part, first, last, [])
+
+        def keep(n: int) -> int | None:
+            return n if n < first else None if n <= last else n - count
+
+        def merge_after(r0: int, r1: int):
+            kept = [keep(n) for n in range(r0, r1 + 1) if keep(n) is not None]
+            return (kept[0], kept[-1]) if kept else None
+
+        self._merges_map(part, merge_after)
+        self._refs_map(part, lambda n: keep(n) if keep(n) is not None else first)
+
+    # -- what Excel keeps pointing at moved rows
+    def _merge_refs(self, part: str) -> list[tuple[int, int, str]]:
+        merges = self.tree(part).find(q("mergeCells"))
+        out = []
+        for m in merges if merges is not None else ():
+            a, b = m.get("ref").split(":")
+            out.append((split_ref(a)[0], split_ref(b)[0], m.get("ref")))
+        return out
+
+    def _merges_map(self, part: str, fn) -> None:
+        """Each merge's rows (r0, r1) → fn(r0, r1), or None to unmerge; one-cell results are unmerged."""
+        root = self.tree(part)
+        merges = root.find(q("mergeCells"))
+        if merges is None:
+            return
+        for m in list(merges):
+            a, b = m.get("ref").split(":")
+            (r0, c0), (r1, c1) = split_ref(a), split_ref(b)
+            new = fn(r0, r1)
+            if new is None or (new[0] == new[1] and c0 == c1):
+                merges.remove(m)
+            else:
+                m.set("ref", f"{col_letter(c0)}{new[0]}:{col_letter(c1)}{new[1]}")
+        if len(merges):
+            merges.set("count", str(len(merges)))
+        else:
+            root.remove(merges)
+
+    def _add_merge(self, part: str, ref: str) -> None:
+        root = self.tree(part)
+        merges = root.find(q("mergeCells"))
+        if merges is None:
+            merges = ET.Element(q("mergeCells"))
+            root.insert(list(root).index(root.find(q("sheetData"))) + 1, merges)
+        ET.SubElement(merges, q("mergeCell"), {"ref": ref})
+        merges.set("count", str(len(merges)))
+
+    def _refs_map(self, part: str, shift) -> None:
+        """Defined names on this sheet and the sheet's tables follow moved rows."""
+        name = next(n for n, p in self.sheets() if p == part)
+        names = self.tree("xl/workbook.xml").find(q("definedNames"))
+        pattern = re.compile(r"((?:'[^']*(?:''[^']*)*'|[^'!,:\s]+)!)((?:\$?[A-Z]{0,3}\$?\d+)(?::\$?[A-Z]{0,3}\$?\d+)?)")
+
+        def fix_range(text: str) -> str:
+            return re.sub(r"(\$?[A-Z]{0,3}\$?)(\d+)", lambda m: f"{m.group(1)}{shift(int(m.group(2)))}", text)
+
+        for dn in names if names is not None else ():
+            def fix(m: re.Match) -> str:
+                sheet = m.group(1)[:-1].strip("'").replace("''", "'")
+                return m.group(1) + (fix_range(m.group(2)) if sheet == name else m.group(2))
+
+            if dn.text:
+                dn.text = pattern.sub(fix, dn.text)
+        rels_part = part.replace("worksheets/", "worksheets/_rels/") + ".rels"
+        if rels_part not in self.members:
+            return
+        for rel in ET.fromstring(self.members[rels_part]):
+            target = rel.get("Target", "")
+            if "tables/" not in target:
+                continue
+            table_part = "xl/tables/" + target.rsplit("tables/", 1)[1]
+            table = self.tree(table_part)
+            table.set("ref", fix_range(table.get("ref")))
+            auto = table.find(q("autoFilter"))
+            if auto is not None:
+                auto.set("ref", fix_range(auto.get("ref")))
 
     # -- structure
     def merge(self, sheet: str | int, ref: str) -> None:

@@ -7,9 +7,13 @@ from decimal import Decimal as D
 
 import pytest
 
-from credit_workbook.ledger import read_raw
 from credit_workbook.ledger.parse import parse_ledger
-from credit_workbook.ledger.read_raw import UnreadableLedger, decode_text, open_raw, sniff_delimiter
+from credit_workbook.ledger.read_raw import (
+    UnreadableLedger,
+    decode_text,
+    open_raw,
+    sniff_delimiter,
+)
 
 LINES = "日期,客户名称,摘要,借方,贷方\n2026-10-05,华东机械,发货,\"1,234.50\",\n"
 

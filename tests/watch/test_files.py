@@ -88,3 +88,17 @@ def test_an_empty_file_is_not_complete_but_garbage_is_left_to_the_parser(tmp_pat
     assert incomplete_reason(path) == "文件还是空的"
     path.write_bytes(b"%PDF-1.4\x00\x01\x02 not a ledger")
     assert incomplete_reason(path) is None  # waiting would not help: the ingest quarantines it with the reason
+
+
+@pytest.mark.parametrize("name", ["八月.xlsx.crdownload", "八月.xlsx.part", "八月.xlsx.PART", "A1B2C3D4.tmp",
+                                  "~$八月.xlsx", ".~lock.八月.xlsx#", "Thumbs.db"])
+def test_a_manual_run_skips_the_same_unfinished_and_lock_files(tmp_path, name):
+    """`run` lists the inbox through the ingest's own rule: a download in progress is never parsed half-way."""
+    from credit_workbook.ingest import ignored, inbox_files
+    from credit_workbook.workspace import Workspace
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / name).write_bytes(b"PK\x03\x04 half a download")
+    (inbox / "八月.xlsx").write_bytes(b"PK")
+    assert ignored(name) and [p.name for p in inbox_files(Workspace(tmp_path))] == ["八月.xlsx"]

@@ -116,6 +116,24 @@ def test_a_broken_file_is_quarantined_with_its_reason(ws, watching, tmp_path):
     assert "未导入，已移入 quarantine/九月余额表.xlsx，原因见 quarantine/九月余额表.xlsx.error.txt" in line
 
 
+def test_results_json_of_a_batch_lists_the_files_it_quarantined_and_only_those(ws, watching, tmp_path):
+    """As `run` lists what its ingest refused: a batch that refused a file re-runs the month to say so."""
+    w = watching()
+    (ws.inbox / JULY).write_bytes(ledger_bytes(tmp_path))
+    w.wait_line("2026-07 月度运行完成")
+    assert results(ws, "2026-07")["rejected_inputs"] == []
+    write_balance(tmp_path / "src.xlsx", "2026-09", [("C001", "华东机械有限公司", D("100.00"), D("1"), D("0"))],
+                  tweaks={"F4": 1})
+    os.replace(tmp_path / "src.xlsx", ws.inbox / "九月余额表.xlsx")  # alone: nothing imported with it
+    wait_for(lambda: len(runs(ws)) == 2, what="the month run that reports the refusal")
+    (item,) = results(ws, "2026-07")["rejected_inputs"]
+    assert item["file"] == "inbox/九月余额表.xlsx" and any(e.startswith("余额表!F4") for e in item["errors"])
+    assert any("1 个输入未采用" in line for line in w.lines)
+    (ws.inbox / AUGUST).write_bytes(ledger_bytes(tmp_path, "2026-08"))  # the next batch: its own refusals only
+    wait_for(lambda: results(ws, "2026-08") is not None, what="August's month run")
+    assert results(ws, "2026-08")["rejected_inputs"] == []
+
+
 def test_a_file_that_stays_cut_is_quarantined_after_grace(ws, watching, tmp_path):
     data = ledger_bytes(tmp_path)
     w = watching(grace=1.0)

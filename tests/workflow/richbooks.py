@@ -21,10 +21,10 @@ SHEET = "调查评定表"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_R = "http://schemas.openxmlformats.org/package/2006/relationships"
-RESULTS = {"result_grade": "B4", "result_rated_at": "B5", "result_reasons": "B6", "result_cap": "B7",
+RESULTS = {"result_grade": "B4", "result_rated_at": "B5", "result_reasons": "B6", "result_cap": "D9",
            "result_max_term_days": "B9"}  # B6 has no cell, row 9 does not exist: the writer must add them
 LABELS = {"A1": "客户编码", "A2": "统一社会信用代码", "A3": "往来类型", "A4": "评定等级", "A5": "评定时间",
-          "A6": "评定依据", "A7": "可授信额度上限（元）"}
+          "A6": "评定依据", "C6": "（第十三–十八条）", "C8": "可授信额度上限（元）"}
 
 
 def vba_project() -> bytes:
@@ -58,7 +58,6 @@ def form(path: Path, *, vba: bool = False, image: bool = False, chart: bool = Fa
     ws.write_string("B3", "客户")
     ws.write_blank("B4", None)
     ws.write_blank("B5", None, dated if date_format else None)
-    ws.write_blank("B7", None)
     for name, cell in RESULTS.items():
         wb.define_name(name, f"='{SHEET}'!${cell[0]}${cell[1:]}")
     if note:

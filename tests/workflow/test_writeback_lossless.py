@@ -99,7 +99,7 @@ def test_in_place_write_back_keeps_every_other_part_byte_for_byte(tmp_path, kind
 
     wb = _load(src)
     ws = wb[SHEET]
-    assert ws["B4"].value == "B" and ws["B6"].value == "经营良好\n第十五条" and ws["B7"].value == 120000.5
+    assert ws["B4"].value == "B" and ws["B6"].value == "经营良好\n第十五条" and ws["D9"].value == 120000.5
     assert ws["B9"].value == 30 and ws["B5"].value == datetime(2026, 10, 31)
     assert _comment(ws["B1"]) == "【错误】客户编码与 KH001_旧.xlsx 重复"
     assert _comment(ws["B2"]).endswith("【警告】统一社会信用代码校验位不符")
@@ -328,4 +328,4 @@ def test_gnumeric_shows_our_notes_and_the_results(marked_kinds, tmp_path):
         assert notes[(SHEET, "B2")].endswith("【警告】统一社会信用代码校验位不符"), path.name
         rows = gnumeric_sheets(path)[SHEET]
         assert rows[3][1] == "B" and rows[4][1] == "46326" and rows[5][1] == "经营良好\n第十五条", path.name
-        assert rows[6][1] == "120000.5" and rows[8][1] == "30", path.name
+        assert rows[8][1] == "30" and rows[8][3] == "120000.5", path.name
