@@ -368,7 +368,9 @@ class Store:
     def stage_entries(self) -> str:
         """A new, empty staging table for one file's entries (its name)."""
         table = f"staged_entries_{next(_STAGE_NUMBERS)}"
-        self.db.execute("PRAGMA temp_store = FILE")  # a million staged lines belong on disk, not in RAM
+        # A million staged lines belong on disk, not in RAM. (Changing temp_store drops existing TEMP
+        # tables; setting the value it already has is a no-op, so later files keep theirs.)
+        self.db.execute("PRAGMA temp_store = FILE")
         self.db.execute(f"CREATE TEMP TABLE {table} ({', '.join(_ROW_COLUMNS['ledger_entries'])})")
         return table
 

@@ -68,8 +68,20 @@ def _label(name: str) -> str:
     return f"“{BY_NAME[name].label}”"
 
 
+# What a cell shows when its formula fails; typed in, Excel stores these as errors too.
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!"})
+
+
+def _no_excel_error(value: object) -> None:
+    """An error value is no answer: not a code "#N/A", not a name, not a blank either."""
+    if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
+        raise parse.ValueParseError(f"单元格是公式错误值“{value.strip()}”，请改正公式或直接填写")
+
+
 def _convert(spec: FieldSpec, value: object):
     """Typed value of one cell; raises parse.ValueParseError with the reason."""
+    _no_excel_error(value)
     if spec.kind == "text":
         return parse.clean_text(value)
     if spec.kind == "code":
@@ -191,6 +203,7 @@ def _read_table(c: _Collector, name: str, customer_name: str | None):
             if rv is None:
                 continue
             try:
+                _no_excel_error(rv.value)
                 if kind == "code":
                     value = parse.clean_code(rv.value)
                 elif kind == "percent":

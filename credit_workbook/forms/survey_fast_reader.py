@@ -76,6 +76,8 @@ def read_survey_fast(path: Path) -> RawSurvey | None:
         with zipfile.ZipFile(path) as zf:
             cells = _defined_cells(zf.read("xl/workbook.xml").decode("utf-8"))
             tables = _tables(zf)
+            if any(b't="e"' in zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/sheet")):
+                return None  # an error value (#N/A…): calamine reads it as a blank, openpyxl as what it is
         book = python_calamine.CalamineWorkbook.from_path(str(path), load_tables=True)
     except Exception:  # not a zip, no workbook part, calamine refuses: let the full reader say why
         return None

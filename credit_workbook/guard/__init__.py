@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import io
 import os
-from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -42,16 +41,19 @@ from credit_workbook.guard.sniff import EXCEL_KINDS, HEAD_BYTES, LEDGER_KINDS, C
 __all__ = ["EXCEL_KINDS", "LEDGER_KINDS", "Checked", "InputLimits", "Kind", "active_limits", "check_workbook",
            "require_defusedxml", "use_limits"]
 
-_LIMITS: ContextVar[InputLimits] = ContextVar("credit_workbook_input_limits", default=InputLimits())
+# Process-wide, not a ContextVar: the watcher loads the policy in one thread and may read files
+# in another, and a new thread starts with an empty context. One process serves one workspace.
+_limits = InputLimits()
 
 
 def use_limits(limits: InputLimits) -> None:
-    """Make ``limits`` the ones every later check in this context uses by default."""
-    _LIMITS.set(limits)
+    """Make ``limits`` the ones every later check in this process uses by default."""
+    global _limits
+    _limits = limits
 
 
 def active_limits() -> InputLimits:
-    return _LIMITS.get()
+    return _limits
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ def check_workbook(path: Path | str, name: str | None = None, *, accept: frozens
     """
     path = Path(path)
     name = name or path.name
-    limits = limits or _LIMITS.get()
+    limits = limits or _limits
     try:
         size = os.path.getsize(path)
         with open(path, "rb") as fh:

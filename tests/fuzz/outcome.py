@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from hypothesis import event
+from hypothesis import currently_in_test_context, event
 
 CORRECT = "correct"
 CLEAR_ERROR = "clear_error"
@@ -24,7 +24,13 @@ COUNTS: dict[str, Counter] = defaultdict(Counter)
 
 def record(target: str, outcome: str) -> None:
     COUNTS[target][outcome] += 1
-    event(f"{target}: {outcome}")
+    note(f"{target}: {outcome}")
+
+
+def note(text: str) -> None:
+    """hypothesis ``event`` (shown by --hypothesis-show-statistics), also callable from a plain replay."""
+    if currently_in_test_context():
+        event(text)
 
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -55,5 +61,12 @@ def assert_clear(message: str, file_name: str) -> None:
         assert marker not in message, f"Python internals ({marker}) in a user message: {message!r}"
 
 
+ROW_PLACE = re.compile(r"^!(?P<sheet>[^!]+): 第\d+行")
+
+
 def names_a_cell(message: str, file_name: str) -> bool:
-    return bool(CELL_PLACE.match(message[len(file_name):])) if message.startswith(file_name) else False
+    """``file!sheet!B12: …`` — or ``file!sheet: 第12行…`` where only the row can be known."""
+    if not message.startswith(file_name):
+        return False
+    rest = message[len(file_name):]
+    return bool(CELL_PLACE.match(rest) or ROW_PLACE.match(rest))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hypothesis import event, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from credit_workbook.actions.single import read_register_fast
@@ -25,7 +25,7 @@ from credit_workbook.forms.register_reader import read_register
 from . import values as V
 from .mutations import (AddSheet, ClearSheet, DeleteRows, DuplicateRow, LieAboutDimension, Merge, RemoveNames,
                         RenameSheet, SameValue, SetCell, ShuffleRows)
-from .outcome import CLEAR_ERROR, CORRECT, assert_clear, record
+from .outcome import CLEAR_ERROR, CORRECT, assert_clear, note, record
 from .profile import fuzz
 from .xlsxmut import Package
 
@@ -106,7 +106,7 @@ def run_register(base: str, mutations, target: str) -> str:
         assert_clear(f"{p.place}: {p.message}", base)
     unreadable = [p for p in slow.problems if p.field == "register" and p.place == base]
     if unreadable and not any(p.field == "register" and p.place == base for p in fast.problems):
-        event("register: openpyxl refuses a file calamine reads")  # both clear; run uses openpyxl's
+        note("register: openpyxl refuses a file calamine reads")  # both clear; run uses openpyxl's
     else:
         assert comparable(fast) == comparable(slow), "the two register readers read the file differently"
     if all(m.same_value for m in mutations):

@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import event, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from credit_workbook.core.survey_checks import check_survey
@@ -31,7 +31,7 @@ from credit_workbook.forms.survey_reader import read_survey_file
 from . import values as V
 from .mutations import (AddSheet, ClearSheet, DeleteRows, DuplicateRow, LieAboutDimension, Merge, RenameSheet,
                         SetCell, ShuffleRows)
-from .outcome import CLEAR_ERROR, CORRECT, assert_clear, record
+from .outcome import CLEAR_ERROR, CORRECT, assert_clear, note, record
 from .profile import fuzz
 from .xlsxmut import Package, col_letter
 
@@ -231,7 +231,7 @@ def run_form(base: str, mutations, target: str) -> str:
         m.apply(pkg, CELLS[base])
     comparable = tables_consistent(pkg)
     if not comparable:
-        event("survey: table header cells differ from the table's column names (readers not compared)")
+        note("survey: table header cells differ from the table's column names (readers not compared)")
     with tempfile.TemporaryDirectory(prefix="credit-fuzz-") as tmp:
         path = Path(tmp) / base
         path.write_bytes(pkg.to_bytes())
@@ -239,7 +239,7 @@ def run_form(base: str, mutations, target: str) -> str:
     for refused in (r for r in (fast, slow) if isinstance(r, UserError)):
         assert_clear(str(refused), base)
     if isinstance(fast, UserError) != isinstance(slow, UserError) and fast is not None:
-        event("survey: one reader refuses a file the other reads")  # both clear; the run uses calamine's
+        note("survey: one reader refuses a file the other reads")  # both clear; the run uses calamine's
     if isinstance(fast, UserError) or (fast is None and isinstance(slow, UserError)):
         outcome = CLEAR_ERROR
     else:

@@ -56,7 +56,7 @@ def hostile() -> st.SearchStrategy:
         st.sampled_from(HOSTILE_TEXT),
         st.sampled_from(HOSTILE_NUMBERS),
         st.builds(RawNumber, st.sampled_from(RAW_NUMBERS)),
-        # st.builds(CellError, st.sampled_from(ERRORS)),  # TEMP
+        st.builds(CellError, st.sampled_from(ERRORS)),
         st.booleans(),
         st.none(),
         st.builds(Formula, st.sampled_from(("SUM(F5:F9)", "1/0", "NOW()", "HYPERLINK(\"http://x\")")),

@@ -193,7 +193,7 @@ def xxe(secret: Path) -> bytes:
 def with_dtd(base: Path, path: Path, part: str, dtd: bytes, padding: bytes = b"") -> Path:
     """``part`` with ``dtd`` after its XML declaration and an entity reference where a reader looks."""
     original = parts(base)[part]
-    end = original.find(b"?>") + 2
+    end = original.find(b"?>") + 2 if original.startswith(b"<?xml") else 0
     xml = original[:end] + padding + dtd + original[end:]
     if part == SHEET_PART:
         xml = xml.replace(b"</sheetData>", b'<row r="3"><c r="A3" t="inlineStr"><is><t>&lol9;</t></is></c></row>'
@@ -207,11 +207,11 @@ def with_dtd(base: Path, path: Path, part: str, dtd: bytes, padding: bytes = b""
     return with_parts(base, path, {part: xml})
 
 
-def utf16_part(base: Path, path: Path, part: str, dtd: bytes) -> Path:
+def utf16_part(base: Path, path: Path, part: str, dtd: str) -> Path:
     """The part re-encoded as UTF-16 (a BOM, then the DTD): a byte search for <!DOCTYPE misses it."""
     original = parts(base)[part].decode("utf-8")
-    end = original.find("?>") + 2
-    text = original[:end].replace("UTF-8", "UTF-16") + dtd.decode() + original[end:]
+    end = original.find("?>") + 2 if original.startswith("<?xml") else 0
+    text = original[:end].replace("UTF-8", "UTF-16") + dtd + original[end:]
     return with_parts(base, path, {part: text.encode("utf-16")})
 
 

@@ -51,7 +51,7 @@ def test_a_31_mib_bomb_is_refused_from_the_directory_in_milliseconds(base, tmp_p
 
 def test_a_bomb_under_the_size_limit_is_refused_by_its_ratio(base, tmp_path):
     bomb = zip_bomb(base, tmp_path / "小炸弹.xlsx", unpacked=16 << 20)
-    with pytest.raises(SuspiciousCompression, match=r"部件 xl/worksheets/sheet1.xml 压缩比异常（\d,\d{3} : 1，上限 200 : 1）"):
+    with pytest.raises(SuspiciousCompression, match=r"部件 xl/worksheets/sheet1.xml 压缩比异常（[\d,]{3,5} : 1，上限 200 : 1）"):
         guard.check_workbook(bomb)
     # the same file passes a workspace that allows such ratios, and its 16 MiB are then really scanned
     assert guard.check_workbook(bomb, limits=InputLimits(max_ratio=1032)).kind is Kind.XLSX

@@ -177,3 +177,30 @@ def test_the_fast_path_takes_real_ledgers_and_forms(tmp_path):
 
 def test_column_names():
     assert [column_number(x) for x in ("A", "Z", "AA", "XFD", "zz")] == [1, 26, 27, 16384, 702]
+
+
+regular_sheets = st.lists(
+    st.tuples(st.integers(1, 60), st.lists(st.tuples(st.integers(1, 60), st.integers(1, 800)), max_size=5)),
+    min_size=1, max_size=8,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(regular_sheets, st.integers(1, 70), st.integers(1, 900))
+def test_the_fast_bound_covers_calamine_for_any_box(base, spec, box_rows, box_columns):
+    """Canonical files (what Excel writes) take the fast path; its bound holds whatever box the caller picks."""
+    import python_calamine as pc
+
+    body = b"".join(_row("canonical", r, b"".join(_cell("canonical", cr, cc, 1) for cr, cc in cells), False)
+                    for r, cells in spec)
+    xml = SHEET_HEAD + b"<sheetData>" + body + b"</sheetData></worksheet>"
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as zf:
+        for name, content in parts(base).items():
+            zf.writestr(name, xml if name == "xl/worksheets/sheet1.xml" else content)
+    sheet = pc.CalamineWorkbook.from_filelike(io.BytesIO(data.getvalue())).get_sheet_by_index(0)
+    real = (sheet.end[0] + 1, sheet.end[1] + 1) if sheet.end is not None and sheet.height else (0, 0)
+    bound = fast_bound(xml, box_rows, min(box_columns, 18_278))
+    assert bound is not None
+    assert bound.rows >= real[0] and bound.columns >= real[1], (bound, real, box_rows, box_columns)
+    assert bound.rows >= exact_extent([xml]).rows and bound.columns >= exact_extent([xml]).columns

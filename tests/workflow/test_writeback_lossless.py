@@ -28,6 +28,7 @@ from credit_workbook.errors import UserError
 from credit_workbook.forms.survey_writeback import COMMENT_SEP, MARK_TOKEN, ResultCells, mark_file, write_marks
 from oracles import SSCONVERT, gnumeric_sheets, requires_gnumeric, requires_soffice, soffice_convert_many
 from richbooks import (
+    MAIN,
     SHEET,
     add_activex,
     add_custom_xml,
@@ -36,6 +37,7 @@ from richbooks import (
     add_signature,
     add_x14_validation,
     form,
+    rezip,
     threaded_form,
     vba_project,
 )
@@ -198,14 +200,37 @@ def test_threaded_comment_on_a_marked_cell_sends_the_marks_to_a_copy(tmp_path):
         assert b"ref=\"B2\"" in zf.read("xl/threadedComments/threadedComment1.xml")
 
 
-def test_signed_workbook_is_not_written_in_place(tmp_path):
-    src = add_signature(form(tmp_path / "签名.xlsx"))
+@pytest.mark.parametrize("kind, message", [("signature", "数字签名"), ("revisions", "共享工作簿")])
+def test_signed_or_shared_workbook_is_not_written_in_place(tmp_path, kind, message):
+    src = form(tmp_path / f"{kind}.xlsx")
+    if kind == "signature":
+        add_signature(src)
+    else:
+        rezip(src, {"xl/revisions/revisionHeaders.xml": b'<headers xmlns="%s" guid="{1}"/>' % MAIN.encode()})
     original = src.read_bytes()
-    with pytest.raises(UserError, match="数字签名"):
+    with pytest.raises(UserError, match=message):
         write_marks(src, src, problems(src.name), RESULTS, stamp=STAMP)
     assert src.read_bytes() == original
     done = mark_file(src, src, problems(src.name), RESULTS, stamp=STAMP, copy_to=tmp_path / "out")
-    assert src.read_bytes() == original and done.written.parent == tmp_path / "out" and "数字签名" in done.note
+    assert src.read_bytes() == original and done.written.parent == tmp_path / "out" and message in done.note
+    assert mark_file(src, src, (), None, stamp=STAMP).written is None  # nothing to clear: nothing refused
+
+
+def test_what_cannot_be_patched_is_refused_with_the_place(tmp_path):
+    src = form(tmp_path / "公式.xlsx")
+    sheet = zipfile.ZipFile(src).read("xl/worksheets/sheet1.xml")
+    shared = re.sub(rb'<c r="B4"[^>]*/>', b'<c r="B4"><f t="shared" ref="B4:B5" si="0">1+1</f><v>2</v></c>', sheet)
+    rezip(src, {"xl/worksheets/sheet1.xml": shared})
+    original = src.read_bytes()
+    with pytest.raises(UserError, match=f"公式.xlsx!{SHEET}!B4：结果单元格含有共享公式"):
+        mark_file(src, src, problems(src.name), RESULTS, stamp=STAMP)
+    strict = form(tmp_path / "严格.xlsx")
+    book = zipfile.ZipFile(strict).read("xl/workbook.xml").replace(
+        MAIN.encode(), b"http://purl.oclc.org/ooxml/spreadsheetml/main")
+    rezip(strict, {"xl/workbook.xml": book})
+    with pytest.raises(UserError, match="严格 Open XML"):
+        mark_file(strict, strict, problems(strict.name), RESULTS, stamp=STAMP)
+    assert src.read_bytes() == original
 
 
 def test_clearing_a_form_returns_every_part_but_the_style_table_to_the_users_bytes(tmp_path):
