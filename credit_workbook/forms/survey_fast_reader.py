@@ -81,6 +81,10 @@ def read_survey_fast(path: Path) -> RawSurvey | None:
         book = python_calamine.CalamineWorkbook.from_path(str(path), load_tables=True)
     except Exception:  # not a zip, no workbook part, calamine refuses: let the full reader say why
         return None
+    except BaseException as exc:  # calamine panics on some damaged files (not an Exception)
+        if type(exc).__name__ != "PanicException":
+            raise
+        return None
     ours = [f.name for f in FIELDS if f.name in cells]
     if len(ours) < _MIN_NAMES_FOR_A_FORM:
         raise NotAFormError(

@@ -36,7 +36,14 @@ from credit_workbook.errors import (
     XmlProtectionMissing,
 )
 from credit_workbook.guard.limits import InputLimits
-from credit_workbook.guard.sniff import EXCEL_KINDS, HEAD_BYTES, LEDGER_KINDS, Container, Kind, container
+from credit_workbook.guard.sniff import (
+    EXCEL_KINDS,
+    HEAD_BYTES,
+    LEDGER_KINDS,
+    Container,
+    Kind,
+    container,
+)
 
 __all__ = ["EXCEL_KINDS", "LEDGER_KINDS", "Checked", "InputLimits", "Kind", "active_limits", "check_workbook",
            "require_defusedxml", "use_limits"]

@@ -14,7 +14,12 @@ import io
 import os
 from typing import BinaryIO
 
-from credit_workbook.errors import DamagedWorkbook, EncryptedWorkbook, UnpackedTooLarge, WrongPassword
+from credit_workbook.errors import (
+    DamagedWorkbook,
+    EncryptedWorkbook,
+    UnpackedTooLarge,
+    WrongPassword,
+)
 from credit_workbook.guard.limits import InputLimits
 
 
@@ -38,7 +43,7 @@ def decrypt(source: str | BinaryIO, name: str, limits: InputLimits) -> bytes:
         raise WrongPassword(f"{name}: 文件已加密，环境变量 {env} 中的密码打不开它（请核对密码）") from None
     except DecryptionError:
         raise WrongPassword(f"{name}: 文件已加密，环境变量 {env} 中的密码打不开它（请核对密码）") from None
-    except Exception as exc:  # unknown encryption schemes, broken containers
+    except Exception as exc:  # noqa: BLE001 - unknown encryption schemes, broken containers
         raise DamagedWorkbook(f"{name}: 文件已加密，但加密格式无法识别或已损坏（{type(exc).__name__}），"
                               "请另存为不加密的文件") from None
     data = out.getvalue()

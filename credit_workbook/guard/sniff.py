@@ -75,9 +75,3 @@ def zip_kind(names: list[str]) -> Kind | str:
         return "PowerPoint 演示文稿"
     return "普通压缩包（zip）"
 
-
-# A web page or XML saved under an Excel name: what to tell the clerk.
-DESCRIPTIONS = {
-    Container.HTML: "网页（HTML/XML）",
-    Container.XML: "网页（HTML/XML）",
-}

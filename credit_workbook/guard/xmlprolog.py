@@ -23,16 +23,10 @@ class DtdFound(Exception):
     """The part declares a DTD (the guard turns this into ``XmlDeclarationsRefused``)."""
 
 
-class Unresolved(Exception):
-    """``root_element(..., complete=False)`` ran out of text before the root element."""
-
-
-def root_element(stream, complete: bool = True) -> str | None:
+def root_element(stream) -> str | None:
     """The root element's local name, None for a part that is not XML; raises ``DtdFound``.
 
-    ``stream`` is a binary file object (a zip member); only the prolog is
-    read. ``complete=False``: the stream holds only the first bytes of the
-    part, so running out of them raises ``Unresolved`` instead of deciding.
+    ``stream`` has ``read(n)`` (a zip part); only the prolog is read.
     """
     first = stream.read(CHUNK)
     encoding = _encoding(first)
@@ -46,8 +40,6 @@ def root_element(stream, complete: bool = True) -> str | None:
             return verdict or None
         more = stream.read(CHUNK)
         if not more:
-            if not complete:
-                raise Unresolved
             return None  # the prolog never ends: no parser would accept it either
         text += decoder.decode(more)
 

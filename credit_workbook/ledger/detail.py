@@ -39,6 +39,7 @@ from credit_workbook.ledger.common import (
     label_of,
     money,
     normalise_account,
+    row_label,
 )
 from credit_workbook.ledger.model import OpeningRow
 
@@ -99,12 +100,6 @@ class _Sums:
     keys: set = field(default_factory=set)
     unreadable: bool = False  # an amount in scope was not a number: the sum is unknown
 
-    def add(self, debit: Decimal, credit: Decimal, key) -> None:
-        self.debit += debit
-        self.credit += credit
-        self.count += 1
-        self.keys.add(key)
-
 
 @dataclass
 class DetailResult:
@@ -131,10 +126,8 @@ class DetailReader:
         self.cols = columns
         self.default_account = default_account
         self.on_entry = on_entry
-        self.count = 0
         self.openings: list[OpeningRow] = []
-        self.months: Counter = Counter()
-        self.rows = array("l")
+        self.rows = array("l")  # every entry's 0-based row and day: the period is known only at the end
         self.ordinals = array("l")
         self.running: dict[tuple, _Running] = {}
         self.block = _Sums()
@@ -151,7 +144,6 @@ class DetailReader:
         self._raw_name: object = None
         self._accounts: dict[object, tuple[str | None, str | None]] = {}
         self._amounts: dict[float, Decimal] = {}  # calamine float -> amount: debit and balance repeat
-        self._month_of: dict[date, tuple[int, int]] = {}
         # "file!sheet!A": the date cell's place without its row number, built once
         self._date_place = sheet.place(0, columns["date"])[:-1]
         self._c_date = columns["date"]
@@ -271,12 +263,17 @@ class DetailReader:
         """``rows``: (0-based sheet row, cells) of every row below the header, in order."""
         summary_col = self.cols.get("summary")
         width = self.width
+        dated_first = self._c_date == 0
         for r, row in rows:
-            if is_blank_row(row):
-                continue
-            if len(row) < width:
-                row = list(row) + [""] * (width - len(row))
-            label = label_of(row, summary_col)
+            if dated_first and type(row[0]) is date and len(row) >= width:
+                # the usual line: not blank, and its first cell (a date) is no label, so only 摘要 can be
+                label = None if summary_col is None else row_label(row[summary_col])
+            else:
+                if is_blank_row(row):
+                    continue
+                if len(row) < width:
+                    row = list(row) + [""] * (width - len(row))
+                label = label_of(row, summary_col)
             if label is None:
                 self._entry_or_text(row, r)
                 continue
@@ -294,7 +291,11 @@ class DetailReader:
                 self._end_block()
             elif kind == CARRY:
                 continue
-        return DetailResult(self.openings, self.months, self.count, (self.rows, self.ordinals))
+        months: Counter = Counter()
+        for ordinal, count in Counter(self.ordinals).items():
+            day = date.fromordinal(ordinal)
+            months[(day.year, day.month)] += count
+        return DetailResult(self.openings, months, len(self.rows), (self.rows, self.ordinals))
 
     def _opening(self, row, r) -> None:
         self._who(row, r)
@@ -338,23 +339,25 @@ class DetailReader:
         debit, credit = debit or ZERO, credit or ZERO
         self._who(row, r)
         key = (self.code or self.name, self.account)
-        self.block.add(debit, credit, key)
-        self.whole.add(debit, credit, key)
+        block, whole = self.block, self.whole  # _Sums.add, inline: once per line
+        block.debit += debit
+        block.credit += credit
+        block.count += 1
+        block.keys.add(key)
+        whole.debit += debit
+        whole.credit += credit
+        whole.count += 1
+        whole.keys.add(key)
         if not (ok_d and ok_c):
-            self.block.unreadable = self.whole.unreadable = True
+            block.unreadable = whole.unreadable = True
         if self.code is None and self.name is None:
             self._missing_who(r)
             return
         self._check_running(key, debit, credit, balance, ok_d and ok_c and ok_b, r)
         if day is None:
             return
-        month = self._month_of.get(day)
-        if month is None:
-            month = self._month_of[day] = (day.year, day.month)
-        self.months[month] += 1
         self.rows.append(r)
         self.ordinals.append(day.toordinal())
-        self.count += 1
         self.on_entry(
             day,
             None if self._c_voucher is None else cell_text(row[self._c_voucher]),

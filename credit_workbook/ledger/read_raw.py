@@ -126,7 +126,13 @@ class RawBook:
     def _sheet(self, sheet: str):
         # calamine parses the whole sheet here (0.5 s for 100k rows): once per sheet
         if sheet not in self._sheets:
-            self._sheets[sheet] = self._workbook.get_sheet_by_name(sheet)
+            try:
+                self._sheets[sheet] = self._workbook.get_sheet_by_name(sheet)
+            except BaseException as exc:  # the sheet's part is missing or broken: calamine says so only now
+                if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+                    raise
+                raise UnreadableLedger(f"{self.file_name}!{sheet}: 无法读取该工作表，文件可能已损坏或不完整"
+                                       f"（{type(exc).__name__}: {exc}）") from None
         return self._sheets[sheet]
 
 
@@ -207,7 +213,13 @@ def _open_excel(fh, name: str, kind: str) -> RawBook:
             wb = pc.CalamineWorkbook.from_filelike(fh)
     except Exception as exc:  # calamine raises several unrelated types for bad files
         raise UnreadableLedger(f"{name}: 无法读取 Excel 文件（{type(exc).__name__}: {exc}）") from None
+    except BaseException as exc:  # and panics on some damaged .xls: past every `except Exception`
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise UnreadableLedger(f"{name}: 无法读取 Excel 文件，文件已损坏（{exc}）") from None
     sheets = [m.name for m in wb.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
+    if any(not s for s in sheets):  # calamine reads a broken xl/workbook.xml leniently: a sheet without a name
+        raise UnreadableLedger(f"{name}: 文件已损坏（工作簿目录中的工作表没有名称），请重新导出")
     return RawBook(file_name=name, file_format=kind, sheet_names=sheets, _workbook=wb)
 
 

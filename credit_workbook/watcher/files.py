@@ -147,7 +147,9 @@ def _ole_reason(fh, size: int) -> str | None:
 
 
 def _text_reason(path: Path) -> str | None:
-    """A CSV is whole enough when it decodes (UTF-8 or GBK, as the parser reads it)."""
+    """A CSV is whole enough when it decodes (UTF-8 or GBK, as the parser reads it) and its last line is
+    finished: every export ends its last row with a line break, and a copy cut inside a row can parse as a
+    row without its amounts (the soak found one taken as a whole month)."""
     from credit_workbook.ledger.read_raw import UnreadableLedger, decode_text
 
     data = path.read_bytes()
@@ -157,4 +159,6 @@ def _text_reason(path: Path) -> str | None:
         decode_text(data, path.name)
     except UnreadableLedger:
         return "文本内容还不能完整解码（可能只写入了一部分）"
+    if not data.endswith((b"\n", b"\r")):
+        return "最后一行还没有写完"
     return None

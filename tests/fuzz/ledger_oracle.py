@@ -29,7 +29,7 @@ from decimal import Decimal
 
 from .outcome import note
 from .values import parse_oracle_amount, parse_oracle_date
-from .xlsxmut import Package, col_letter, split_ref
+from .xlsxmut import Package, col_letter, q, split_ref
 
 # The row labels SPEC §4 names (期初余额/上月结转, 本月合计/本年累计/小计/合计), as the exports print them.
 LABELS = {
@@ -63,9 +63,19 @@ class Grid:
         pkg = Package(data)
         cells = {}
         last = 0
-        for row in pkg.rows(sheet):
+        try:
+            part = pkg.part_of(sheet)
+        except Exception:  # workbook or its relationships unreadable: a lone worksheet part is the sheet
+            parts = [n for n in pkg.members if n.startswith("xl/worksheets/sheet")]
+            if len(parts) != 1:
+                raise
+            part = parts[0]
+        r = 0
+        for row in pkg.tree(part).find(q("sheetData")):  # r is optional on both (ECMA-376): position follows
+            r = int(row.get("r")) if (row.get("r") or "").isdigit() else r + 1
+            col = 0
             for c in row:
-                r, col = split_ref(c.get("r"))
+                col = split_ref(c.get("r"))[1] if c.get("r") else col + 1
                 if c.get("t") == "e":
                     # calamine hands error cells over as blanks (known gap, see the README's fuzz table)
                     note("ledger: an error cell (#DIV/0! …) read as blank")

@@ -79,7 +79,7 @@ class Member:
     flags: int = 0x800  # UTF-8 names
 
     @classmethod
-    def deflated(cls, name: str, content: bytes, level: int = 6) -> "Member":
+    def deflated(cls, name: str, content: bytes, level: int = 6) -> Member:
         c = zlib.compressobj(level, zlib.DEFLATED, -15)
         return cls(name, c.compress(content) + c.flush(), len(content), zlib.crc32(content))
 
@@ -172,11 +172,17 @@ def zip_bomb(base: Path, path: Path, unpacked: int) -> Path:
     return write_zip(path, others + [bomb])
 
 
-def lying_sizes(base: Path, path: Path, unpacked: int, declared: int) -> Path:
-    """A bomb whose directory declares ``declared`` bytes for a sheet that inflates to ``unpacked``."""
+def lying_sizes(base: Path, path: Path, unpacked: int, declared: int, forge_crc: bool = False) -> Path:
+    """A bomb whose directory declares ``declared`` bytes for a sheet that inflates to ``unpacked``.
+
+    ``forge_crc``: the CRC is that of the declared prefix, so zipfile's reader finds nothing wrong.
+    """
     unit = b" " * (1 << 20)
-    bomb = repeated(SHEET_PART, SHEET_HEAD + b"<sheetData>", unit, max(1, unpacked >> 20), b"</sheetData></worksheet>")
+    prefix = SHEET_HEAD + b"<sheetData>"
+    bomb = repeated(SHEET_PART, prefix, unit, max(1, unpacked >> 20), b"</sheetData></worksheet>")
     bomb.size = declared
+    if forge_crc:
+        bomb.crc = zlib.crc32((prefix + unit)[:declared])
     others = [Member.deflated(n, d) for n, d in parts(base).items() if n != SHEET_PART]
     return write_zip(path, others + [bomb])
 
@@ -244,4 +250,5 @@ def calamine_in_child(path: Path, limit_gib: int = 4, timeout: int = 120) -> sub
         "for n in wb.sheet_names: wb.get_sheet_by_name(n).to_python()\n"
         "print('read')\n"
     )
-    return subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=timeout)
+    return subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=False,
+                          timeout=timeout)

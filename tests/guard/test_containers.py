@@ -19,7 +19,16 @@ from credit_workbook.errors import (
 )
 from credit_workbook.guard import EXCEL_KINDS, InputLimits, Kind
 
-from .hostile import Member, crc32_combine, lying_sizes, parts, repeated, with_parts, write_zip, zip_bomb
+from .hostile import (
+    Member,
+    crc32_combine,
+    lying_sizes,
+    parts,
+    repeated,
+    with_parts,
+    write_zip,
+    zip_bomb,
+)
 
 
 def test_crc32_combine_matches_zlib():
@@ -57,10 +66,26 @@ def test_a_bomb_under_the_size_limit_is_refused_by_its_ratio(base, tmp_path):
     assert guard.check_workbook(bomb, limits=InputLimits(max_ratio=1032)).kind is Kind.XLSX
 
 
-def test_sizes_that_lie_are_caught_when_the_part_is_read(base, tmp_path):
-    liar = lying_sizes(base, tmp_path / "liar.xlsx", unpacked=64 << 20, declared=1000)
+@pytest.mark.parametrize("forge_crc", [False, True])
+def test_sizes_that_lie_are_caught_when_the_part_is_read(base, tmp_path, forge_crc):
+    liar = lying_sizes(base, tmp_path / "liar.xlsx", unpacked=64 << 20, declared=1000, forge_crc=forge_crc)
     with pytest.raises(DamagedWorkbook, match="liar.xlsx: 文件不完整或已损坏"):
         guard.check_workbook(liar)
+
+
+def test_why_parts_are_inflated_by_the_guard_itself(base, tmp_path):
+    """With a forged CRC, ZipFile.read (openpyxl's way) inflates the whole lie, then returns 1,000 bytes happily."""
+    import tracemalloc
+
+    liar = lying_sizes(base, tmp_path / "liar.xlsx", unpacked=64 << 20, declared=1000, forge_crc=True)
+    tracemalloc.start()
+    try:
+        with zipfile.ZipFile(liar) as zf:
+            assert len(zf.read("xl/worksheets/sheet1.xml")) == 1000
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak > 60 << 20, peak
 
 
 def test_a_flood_of_members_is_refused(base, tmp_path):

@@ -61,7 +61,7 @@ def test_with_the_password_every_reader_reads_what_the_plain_file_holds(tmp_path
     plain, decrypted = parse_ledger(LEDGER, display_name="台账.xlsx"), parse_ledger(secret, display_name="台账.xlsx")
     assert decrypted.trusted and decrypted.entries == plain.entries and decrypted.period == plain.period
 
-    survey = sorted((REPO / "sample_workbooks/surveys").glob("*.xlsx"))[0]
+    survey = min((REPO / "sample_workbooks/surveys").glob("*.xlsx"))
     locked = encrypt(survey, tmp_path / survey.name)
     assert read_survey_fast(locked) is None  # left to the openpyxl reader, which opens the bytes in memory
     assert read_survey_file(locked).fields == read_survey_file(survey).fields

@@ -18,9 +18,14 @@ from hypothesis import strategies as st
 from credit_workbook import guard
 from credit_workbook.errors import DamagedWorkbook, SheetTooLarge
 from credit_workbook.guard import InputLimits, Kind
-from credit_workbook.guard.sheetscan import blocks, column_number, exact_extent, fast_bound
+from credit_workbook.guard.sheetscan import (
+    blocks,
+    column_number,
+    exact_extent,
+    fast_bound,
+)
 
-from .hostile import SHEET_HEAD, calamine_in_child, parts, with_parts, with_sheet, xls_with_cell
+from .hostile import SHEET_HEAD, calamine_in_child, parts, with_sheet, xls_with_cell
 
 FAR = b'<row r="1"><c r="A1"><v>1</v></c></row>'
 NS = b' xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -142,7 +147,8 @@ def test_the_scanner_never_underestimates_calamine(base, spec):
 
     body = b"".join(_row(rform, r, b"".join(_cell(cform, cr, cc, 1) for cform, cr, cc in cells), prefixed)
                     for rform, r, prefixed, cells in spec)
-    xml = SHEET_HEAD.replace(b"<worksheet ", b"<worksheet" + NS + b" ") + b"<sheetData>" + body + b"</sheetData></worksheet>"
+    head = SHEET_HEAD.replace(b"<worksheet ", b"<worksheet" + NS + b" ")
+    xml = head + b"<sheetData>" + body + b"</sheetData></worksheet>"
     data = io.BytesIO()
     with zipfile.ZipFile(data, "w") as zf:
         for name, content in parts(base).items():

@@ -82,6 +82,18 @@ def test_a_csv_cut_inside_a_character_is_not_complete(tmp_path):
     assert incomplete_reason(path) is not None
 
 
+def test_a_csv_cut_inside_a_row_is_not_complete(tmp_path):
+    """Found by the soak: a GBK CSV cut after “KH002,” parsed as a row without amounts and passed as a month."""
+    data = "业务日期,凭证号,客户编码,借方金额\r\n20160813,记-0003,KH002,\"16,831.55\"\r\n".encode("gbk")
+    path = tmp_path / "x.csv"
+    for whole in (data, data[:-1], data.replace(b"\r\n", b"\n")):  # CRLF, a lone CR, LF
+        path.write_bytes(whole)
+        assert incomplete_reason(path) is None
+    for cut in (data.index(b"KH002") + 6, len(data) - 3):
+        path.write_bytes(data[:cut])
+        assert incomplete_reason(path) == "最后一行还没有写完"
+
+
 def test_an_empty_file_is_not_complete_but_garbage_is_left_to_the_parser(tmp_path):
     path = tmp_path / "x.xlsx"
     path.write_bytes(b"")

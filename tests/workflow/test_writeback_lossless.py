@@ -219,7 +219,9 @@ def test_signed_or_shared_workbook_is_not_written_in_place(tmp_path, kind, messa
 def test_what_cannot_be_patched_is_refused_with_the_place(tmp_path):
     src = form(tmp_path / "公式.xlsx")
     sheet = zipfile.ZipFile(src).read("xl/worksheets/sheet1.xml")
-    shared = re.sub(rb'<c r="B4"[^>]*/>', b'<c r="B4"><f t="shared" ref="B4:B5" si="0">1+1</f><v>2</v></c>', sheet)
+    shared = re.sub(rb'(<c r="A4"[^>]*>.*?</c>)', rb'\1<c r="B4"><f t="shared" ref="B4:B5" si="0">1+1</f><v>2</v></c>',
+                    sheet)
+    assert shared != sheet
     rezip(src, {"xl/worksheets/sheet1.xml": shared})
     original = src.read_bytes()
     with pytest.raises(UserError, match=f"公式.xlsx!{SHEET}!B4：结果单元格含有共享公式"):
@@ -231,6 +233,26 @@ def test_what_cannot_be_patched_is_refused_with_the_place(tmp_path):
     with pytest.raises(UserError, match="严格 Open XML"):
         mark_file(strict, strict, problems(strict.name), RESULTS, stamp=STAMP)
     assert src.read_bytes() == original
+
+
+def test_overwriting_a_formula_drops_the_calc_chain_that_names_it(tmp_path):
+    """Excel "repairs" a file whose calcChain lists a cell without formula; it rebuilds a missing chain."""
+    src = form(tmp_path / "链.xlsx")
+    sheet = zipfile.ZipFile(src).read("xl/worksheets/sheet1.xml")
+    sheet = re.sub(rb'(<c r="A4"[^>]*>.*?</c>)', rb'\1<c r="B4" t="str"><f>"TBD"&amp;"?"</f><v>TBD?</v></c>', sheet)
+    chain = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<calcChain xmlns="%s"><c r="B4" i="1"/></calcChain>'
+    rezip(src, {"xl/worksheets/sheet1.xml": sheet, "xl/calcChain.xml": chain % MAIN.encode(),
+                "xl/_rels/workbook.xml.rels": zipfile.ZipFile(src).read("xl/_rels/workbook.xml.rels").replace(
+                    b"</Relationships>", b'<Relationship Id="rIdCc" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/calcChain" Target="calcChain.xml"/></Relationships>'),
+                "[Content_Types].xml": zipfile.ZipFile(src).read("[Content_Types].xml").replace(
+                    b"</Types>", b'<Override PartName="/xl/calcChain.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml"/></Types>')})
+    mark_file(src, src, (), RESULTS, stamp=STAMP)
+    with zipfile.ZipFile(src) as zf:
+        assert "xl/calcChain.xml" not in zf.namelist()
+        assert b"calcChain" not in zf.read("xl/_rels/workbook.xml.rels") + zf.read("[Content_Types].xml")
+    assert _load(src)[SHEET]["B4"].value == "B"
 
 
 def test_clearing_a_form_returns_every_part_but_the_style_table_to_the_users_bytes(tmp_path):
