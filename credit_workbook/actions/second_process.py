@@ -94,8 +94,13 @@ class Helper:
                 if self._pool is None:
                     import multiprocessing
 
+                    from credit_workbook import guard
+
+                    # a spawned worker starts with the guard's defaults: give it this workspace's [inputs]
                     self._pool = ProcessPoolExecutor(max_workers=1,
-                                                     mp_context=multiprocessing.get_context("spawn"))
+                                                     mp_context=multiprocessing.get_context("spawn"),
+                                                     initializer=guard.use_limits,
+                                                     initargs=(guard.active_limits(),))
                 pool = self._pool
             return pool.submit(fn, *args)
         except (BrokenProcessPool, RuntimeError, OSError, ValueError):  # no worker can run here

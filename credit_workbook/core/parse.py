@@ -336,6 +336,11 @@ _SCIENTIFIC = re.compile(r"[+-]?\d+(?:\.\d+)?E[+-]?\d+")
 _EXCEL_EXACT_LIMIT = 1e15  # Excel keeps 15 significant digits of a number
 
 
+# What a cell shows when its formula fails (typed in, Excel stores these as errors too): never a code.
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!"})
+
+
 def clean_code(value: object) -> str | None:
     """A code or account number as text, comparable however it was typed.
 
@@ -365,4 +370,6 @@ def clean_code(value: object) -> str | None:
     text = text.removeprefix("'").upper()  # Excel's "store as text" prefix in CSVs
     if _SCIENTIFIC.fullmatch(text):
         raise ValueParseError(EXCEL_LOST_DIGITS)
+    if text in EXCEL_ERRORS:
+        raise ValueParseError(f"“{text}”是公式错误值，不是编码")
     return text or None

@@ -68,14 +68,9 @@ def _label(name: str) -> str:
     return f"“{BY_NAME[name].label}”"
 
 
-# What a cell shows when its formula fails; typed in, Excel stores these as errors too.
-EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
-                          "#SPILL!", "#CALC!"})
-
-
 def _no_excel_error(value: object) -> None:
     """An error value is no answer: not a code "#N/A", not a name, not a blank either."""
-    if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
+    if isinstance(value, str) and value.strip() in parse.EXCEL_ERRORS:
         raise parse.ValueParseError(f"单元格是公式错误值“{value.strip()}”，请改正公式或直接填写")
 
 

@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 
 from credit_workbook.core.model import Problem, ProblemLevel
+from credit_workbook.core.parse import EXCEL_ERRORS
 from credit_workbook.core.register_checks import (
     LABELS,
     OVERLIMIT_LABELS,
@@ -206,8 +207,12 @@ def _block_of(text: str) -> str | None:
 
 
 def _at(values: tuple, col: int):
-    """The value in 1-based column ``col`` of a row from iter_rows (rows end at their last cell)."""
-    return values[col - 1] if col - 1 < len(values) else None
+    """The value in 1-based column ``col`` of a row from iter_rows (rows end at their last cell).
+
+    A formula's error value (``#DIV/0!``) reads as a blank cell, as calamine and xlwings give it:
+    ``run`` (openpyxl) and the ribbon (calamine, Excel) must read one register alike."""
+    value = values[col - 1] if col - 1 < len(values) else None
+    return None if isinstance(value, str) and value in EXCEL_ERRORS else value
 
 
 def _filled(value: object) -> bool:

@@ -95,15 +95,17 @@ def read_survey_fast(path: Path) -> RawSurvey | None:
         if sheet not in grids:
             if sheet not in book.sheet_names:
                 return None
-            ws = book.get_sheet_by_name(sheet)
-            if ws.start not in (None, (0, 0)):
-                return None  # offset grids are rare here: leave them to openpyxl
             try:
+                ws = book.get_sheet_by_name(sheet)
+                if ws.start not in (None, (0, 0)):
+                    return None  # offset grids are rare here: leave them to openpyxl
                 grids[sheet] = ws.to_python(skip_empty_area=False)
-            except BaseException as exc:  # calamine panics on a date cell holding a huge negative number
-                if type(exc).__name__ != "PanicException":
+            except BaseException as exc:
+                # a missing or broken sheet part, or a panic (a BaseException) on a date cell holding a
+                # huge negative number: openpyxl says why, or reads that cell as #VALUE! for the checks
+                if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
                     raise
-                return None  # openpyxl reads that cell as #VALUE!, and the checks name it
+                return None
         return grids[sheet]
 
     def value(sheet: str, row: int, col: int):

@@ -45,7 +45,10 @@ def _xml(zf: zipfile.ZipFile, member: str):
     info = zf.getinfo(member)
     if info.file_size > _MAX_PART:
         raise UserError(f"{member}: 部件过大（{info.file_size:,} 字节），不是本工具的表单")
-    return ET.fromstring(zf.read(member))
+    try:
+        return ET.fromstring(zf.read(member))
+    except Exception as exc:  # not well-formed (a damaged file), or a declaration defusedxml refuses
+        raise UserError(f"{member}: 部件已损坏（{exc}）") from None
 
 
 def names_and_tables(path: Path) -> tuple[dict[str, Cell], dict[str, tuple[str, str]]]:
@@ -141,7 +144,10 @@ class FileBook:
 
     def _zip_parts(self) -> tuple[dict, dict]:
         if self._names is None:
-            self._names = names_and_tables(self.path) if self._raw.file_format == "xlsx" else ({}, {})
+            try:
+                self._names = names_and_tables(self.path) if self._raw.file_format == "xlsx" else ({}, {})
+            except UserError as exc:  # its message names the part: the clerk needs the file first
+                raise UserError(f"{self.path.name}: 无法读取该工作簿，文件可能已损坏（{exc}）") from None
         return self._names
 
     def defined_names(self) -> dict[str, Cell]:

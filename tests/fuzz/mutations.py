@@ -64,7 +64,7 @@ def rewrite(current: object, date_style: bool, col: int, pick: int) -> object | 
     """
     if current is None or current == "":
         return None
-    if date_style or col == _DATE_COL and not isinstance(current, float):
+    if date_style or col == _DATE_COL:
         day = _as_date(current)
         if day is None:
             return None

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape
@@ -132,8 +133,14 @@ class Package:
     """The members of one .xlsx; sheets are parsed on first edit and serialised by ``to_bytes``."""
 
     def __init__(self, data: bytes):
+        self.members: dict[str, bytes] = {}
+        self.unreadable: list[str] = []  # members a damaged file's directory names but zipfile cannot read
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            self.members: dict[str, bytes] = {i.filename: zf.read(i) for i in zf.infolist()}
+            for info in zf.infolist():
+                try:
+                    self.members[info.filename] = zf.read(info)
+                except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+                    self.unreadable.append(info.filename)
         self._trees: dict[str, ET.Element] = {}
         self._shared: list[str] | None = None
         self.keep_dimension: set[str] = set()  # parts whose <dimension> was set on purpose
@@ -274,7 +281,18 @@ class Package:
 
     def set(self, sheet: str | int, ref: str, value: object) -> None:
         part = self.part_of(sheet)
-        _put_value(self._cell(part, ref, create=True), value)
+        _put_value(self._cell(part, self._anchor(part, ref), create=True), value)
+
+    def _anchor(self, part: str, ref: str) -> str:
+        """Typing into a merged area types into its top-left cell: the others stay empty, as in Excel."""
+        merges = self.tree(part).find(q("mergeCells"))
+        r, c = split_ref(ref)
+        for m in merges if merges is not None else ():
+            a, b = m.get("ref").split(":")
+            (r0, c0), (r1, c1) = split_ref(a), split_ref(b)
+            if r0 <= r <= r1 and c0 <= c <= c1:
+                return a
+        return ref
 
     # -- rows
     def _renumber(self, part: str, rows: list[ET.Element], first: int) -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from credit_workbook import guard
 from credit_workbook.config import default_policy_text, load_policy_text
-from credit_workbook.errors import ConfigError, SheetTooLarge
+from credit_workbook.errors import ConfigError, SheetTooLarge, UnsafeInput
 from credit_workbook.guard import InputLimits
 
 REPO = Path(__file__).resolve().parents[2]
@@ -108,3 +108,35 @@ def test_a_workspace_applies_its_own_limits(tmp_path):
     finally:
         guard.use_limits(InputLimits())
     Workspace.open(ws.root)  # still a workspace; nothing else changed
+
+
+def test_the_second_process_checks_with_the_workspace_limits(base_too_wide):
+    """The month's spawned worker reads surveys too: it must refuse what this process would."""
+    from credit_workbook.actions.second_process import Helper
+
+    guard.use_limits(InputLimits(max_columns=20))
+    try:
+        with Helper(mode=True) as helper:  # _submit: always the worker, never this process
+            limits = helper._submit(guard.active_limits).result(timeout=120)
+            refused = helper._submit(_refusal, base_too_wide).result(timeout=120)
+            pid = helper._submit(os.getpid).result(timeout=120)
+    finally:
+        guard.use_limits(InputLimits())
+    assert pid != os.getpid()
+    assert limits == InputLimits(max_columns=20)
+    assert refused == "SheetTooLarge"
+
+
+def _refusal(path: Path) -> str:
+    try:
+        guard.check_workbook(path)
+    except UnsafeInput as exc:
+        return type(exc).__name__
+    return "accepted"
+
+
+@pytest.fixture
+def base_too_wide(base, tmp_path):
+    from .hostile import with_sheet
+
+    return with_sheet(base, tmp_path / "宽.xlsx", b'<row r="1"><c r="A1"><v>1</v></c><c r="Z1"><v>2</v></c></row>')
