@@ -557,6 +557,25 @@ class _Run:
                     p.unlink(missing_ok=True)
 
 
+MAX_AUDITED_ERRORS = 20  # the .error.txt beside the quarantined file has them all
+
+
+def abridged(r: Rejected) -> Rejected:
+    """A refusal as the audit log and results.json keep it: the first problems, then where the rest are."""
+    errors = r.errors[:MAX_AUDITED_ERRORS]
+    if len(r.errors) > MAX_AUDITED_ERRORS:
+        errors.append(f"{r.file}: ……共 {len(r.errors)} 个问题，其余见 {r.quarantined}.error.txt")
+    return Rejected(r.file, errors, r.quarantined)
+
+
+def audit_refusals(store, rejected: list[Rejected]) -> None:
+    """Every quarantined file in the audit log (who, when, which file, why), in one transaction."""
+    if rejected:
+        with store.transaction():
+            for r in map(abridged, rejected):
+                store.audit("ingest_rejected", file=r.file, quarantined=r.quarantined, errors=r.errors)
+
+
 def error_note(name: str, quarantined: str, errors: list[str], warnings: list[str]) -> bytes:
     """NAME.error.txt: what a clerk opens to see why a file was refused, each problem at its cell."""
     lines = [

@@ -205,7 +205,7 @@ def run_month(ws: Workspace, period: str | None = None, as_of: date | None = Non
               in_place: bool = False, progress=None, command: str = "run",
               parallel: bool | None = None) -> MonthReport:
     """``parallel``: None lets big months use a second process (``second_process``); True/False force it."""
-    from credit_workbook.ingest import ingest_inbox
+    from credit_workbook.ingest import audit_refusals, ingest_inbox
     from credit_workbook.ledger.history_store import latest_period
     from credit_workbook.store import Store
 
@@ -214,7 +214,11 @@ def run_month(ws: Workspace, period: str | None = None, as_of: date | None = Non
     files = ws.survey_files()
     with Helper(parallel) as helper, Store(ws.store_path) as store:
         reads = _start_reading(ws, files, helper, progress)  # in the worker, beside the ingest, when many
-        ingested = ingest_inbox(ws, store, policy) if ingest is True else ingest or None  # or a watcher batch's report
+        if ingest is True:
+            ingested = ingest_inbox(ws, store, policy)
+            audit_refusals(store, ingested.rejected)  # a watcher's batch audits its own, with its plan
+        else:
+            ingested = ingest or None  # a watcher batch's report
         period, as_of = resolve_period(period, as_of, latest_period(store))
         report = MonthReport(period, as_of, ingest=ingested)
         if ingested is not None:

@@ -265,7 +265,7 @@ class DetailReader:
         width = self.width
         dated_first = self._c_date == 0
         for r, row in rows:
-            if dated_first and type(row[0]) is date and len(row) >= width:
+            if dated_first and len(row) >= width and type(row[0]) is date:
                 # the usual line: not blank, and its first cell (a date) is no label, so only 摘要 can be
                 label = None if summary_col is None else row_label(row[summary_col])
             else:

@@ -3,7 +3,10 @@
 Reading goes through ``ledger.read_raw.open_raw`` (zip-bomb guard, encrypted
 files, CSV/GBK, .xls) and, for .xlsx/.xlsm, the zip's ``workbook.xml`` and
 table parts for defined names and tables — the same sources the fast survey
-reader uses, so a form reads the same here as in ``rate``.
+reader uses, so a form reads the same here as in ``rate``. ``open_raw`` runs
+the guard when the port is made, so the openpyxl loads further down (marks,
+write-backs) only ever see a file the guard has passed; an encrypted file
+stops there too (calamine reads the decrypted copy, no write-back goes to it).
 
 Writes are collected and carried out once by ``finish``, never half: the
 survey through ``survey_writeback.write_marks`` (the writer ``rate`` uses),

@@ -37,14 +37,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from credit_workbook.ingest import IngestReport, Rejected, superseded_message
+from credit_workbook.ingest import IngestReport, abridged, superseded_message
 from credit_workbook.killpoints import checkpoint
 from credit_workbook.ledger.model import SHAPE_DETAIL
 from credit_workbook.store import Store
 from credit_workbook.workspace import Workspace
 
 Log = Callable[[str], None]
-MAX_AUDITED_ERRORS = 20  # the .error.txt beside the file has them all
 PLAN = "watch_plan"  # audit action: what a batch owes once its ingest is done
 
 
@@ -162,17 +161,9 @@ def periods_to_run(store: Store, report: IngestReport, carried: Plan) -> list[st
     return sorted(periods)
 
 
-def _audited(r: Rejected) -> Rejected:
-    """A refusal as the audit log and results.json keep it: the first problems, then where the rest are."""
-    errors = r.errors[:MAX_AUDITED_ERRORS]
-    if len(r.errors) > MAX_AUDITED_ERRORS:
-        errors.append(f"{r.file}: ……共 {len(r.errors)} 个问题，其余见 {r.quarantined}.error.txt")
-    return Rejected(r.file, errors, r.quarantined)
-
-
 def plan_batch(store: Store, report: IngestReport, carried: Plan) -> Plan:
     """Record what this batch owes (one transaction with its refusals), so a kill cannot lose it."""
-    refused = [_audited(r) for r in report.rejected]
+    refused = [abridged(r) for r in report.rejected]
     plan = Plan(periods_to_run(store, report, carried), carried.rejected + refused)
     if not (report.accepted or report.rejected):
         return plan  # nothing owed changed: an earlier plan is carried out as it was recorded

@@ -276,3 +276,19 @@ def test_unfinished_downloads_and_system_files_are_never_ledgers():
         assert ignored(name), name
     for name in ("应收账款明细账_202610.xlsx", "应收明细_202603.csv", "往来余额表.xls", "part.xlsx"):
         assert not ignored(name), name
+
+
+def test_run_audits_every_file_it_quarantines(ws):
+    """客户信息保密: who refused which file and why is in the audit log, for `run` as for `watch`."""
+    from credit_workbook.actions.month import run_month
+    from credit_workbook.workspace import init_workspace
+
+    ws = init_workspace(ws.root)
+    write_detail(ws.inbox / "七月.xlsx", "2026-07", july())
+    (ws.inbox / "说明.txt").write_bytes("\x00这不是台账".encode("utf-8"))
+    run_month(ws)
+    with Store(ws.store_path) as store:
+        refused = [detail for _, _, action, detail in store.audit_rows() if action == "ingest_rejected"]
+    assert refused == [{"file": "说明.txt", "quarantined": "quarantine/说明.txt",
+                        "errors": ["说明.txt: 不是 Excel 或 CSV 文件（二进制内容无法识别）"]}]
+    assert (ws.root / refused[0]["quarantined"]).read_bytes() == "\x00这不是台账".encode("utf-8")
