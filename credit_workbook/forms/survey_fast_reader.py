@@ -135,7 +135,7 @@ def read_survey_fast(path: Path) -> RawSurvey | None:
                 missing.append(spec.name)
                 continue
             ref, headers = tables[spec.name]
-            sheet = book.get_table_by_name(spec.name).sheet
+            sheet = _table_sheet(book, spec.name)
             min_col, min_row, max_col, max_row = range_boundaries(ref)
             by_header = {h.strip(): min_col + i for i, h in enumerate(headers)}
             rows = []
@@ -151,3 +151,14 @@ def read_survey_fast(path: Path) -> RawSurvey | None:
     except LookupError:
         return None
     return RawSurvey(path.name, fields, raw_tables, tuple(missing))
+
+
+def _table_sheet(book, name: str) -> str:
+    """The sheet of table ``name``; a table part calamine cannot take (it panics on a damaged ``ref``)
+    is a LookupError: the openpyxl reader then says what is wrong, at its place."""
+    try:
+        return book.get_table_by_name(name).sheet
+    except BaseException as exc:
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise
+        raise LookupError(name) from None
