@@ -132,6 +132,18 @@ def _aging(book: _Book, as_of: date) -> Aging:
     return Aging(totals, overdue, worst, tuple(items), book.prepayment)
 
 
+def _post(book, f) -> None:
+    """One ledger flow into the FIFO book: a negative amount (红字冲销) reverses, never adds."""
+    if f.debit > 0:
+        book.debit(f.day, f.debit, f.ref)
+    elif f.debit < 0:
+        book.cancel_debit(f.day, -f.debit)
+    if f.credit > 0:
+        book.credit(f.day, f.credit)
+    elif f.credit < 0:
+        book.cancel_credit(f.day, -f.credit, f.ref)
+
+
 def overdue_at_day_starts(history: CounterpartyHistory, term_days: int,
                           days: Iterable[date]) -> dict[date, tuple[OpenItem, ...]]:
     """For each day, the items open when it began that were already past due (oldest first).
@@ -163,14 +175,7 @@ def overdue_at_day_starts(history: CounterpartyHistory, term_days: int,
             i += 1
         if i >= len(wanted):
             break
-        if f.debit > 0:
-            book.debit(f.day, f.debit, f.ref)
-        elif f.debit < 0:
-            book.cancel_debit(f.day, -f.debit)
-        if f.credit > 0:
-            book.credit(f.day, f.credit)
-        elif f.credit < 0:
-            book.cancel_credit(f.day, -f.credit, f.ref)
+        _post(book, f)
     for day in wanted[i:]:
         out[day] = snapshot(day)
     return out
@@ -318,12 +323,5 @@ def _replay(history: CounterpartyHistory, term_days: int, until: date) -> _Book:
     for f in flows(history):
         if f.day > until:
             break
-        if f.debit > 0:
-            book.debit(f.day, f.debit, f.ref)
-        elif f.debit < 0:
-            book.cancel_debit(f.day, -f.debit)
-        if f.credit > 0:
-            book.credit(f.day, f.credit)
-        elif f.credit < 0:
-            book.cancel_credit(f.day, -f.credit, f.ref)
+        _post(book, f)
     return book

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from credit_workbook.errors import UserError
 from credit_workbook.forms.ooxml_zip import Package, rels_part, resolve
+from credit_workbook.forms.xlsx_stream import column_letters
 from credit_workbook.forms.xml_spans import Node, esc_attr, prefix_of, scan, splice
 
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -40,14 +41,6 @@ def cell_position(coord: str) -> tuple[int, int] | None:
     for ch in m.group(1):
         col = col * 26 + ord(ch) - 64
     return int(m.group(2)), col
-
-
-def column_letters(col: int) -> str:
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 @dataclass
