@@ -37,7 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from credit_workbook.ingest import IngestReport, abridged, superseded_message
+from credit_workbook.ingest import IngestReport, Rejected, abridged, superseded_message
 from credit_workbook.killpoints import checkpoint
 from credit_workbook.ledger.model import SHAPE_DETAIL
 from credit_workbook.store import Store
