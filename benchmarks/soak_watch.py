@@ -17,7 +17,8 @@ batch is running (it waits for the workspace lock's record to appear):
 - **duplicate** (same bytes, another name) and **redrop** (same bytes, same
   name, once the first copy has left the inbox);
 - **bad_balance** (a 本月合计 balance edited by hand), **truncated** (an
-  .xlsx cut short, arriving with an old mtime as a broken copy would),
+  .xlsx cut short, or a GBK CSV cut inside a row, arriving with an old
+  mtime as a broken copy would),
   **random** (random bytes named .xlsx/.xls), **empty** (0 bytes);
 - **lock** (``~$x.xlsx``, ``.~lock.x.xlsx#``), **partial** (a ``.crdownload``
   never finished), **temp** (``ABCD1234.tmp``): never ledgers.
@@ -88,12 +89,10 @@ EXPECT = {GOOD: IMPORTED, CORRECTION: IMPORTED, DUPLICATE: DUPLICATE_FATE, REDRO
 MIX = {GOOD: 0.50, CORRECTION: 0.05, DUPLICATE: 0.07, REDROP: 0.03, BAD_BALANCE: 0.08, TRUNCATED: 0.07,
        RANDOM: 0.05, EMPTY: 0.03, LOCK: 0.06, PARTIAL: 0.03, TEMP: 0.03}
 DIRECT, CHUNKED, EXCEL, DOWNLOAD, MOVE = "direct", "chunked", "excel", "download", "move"
-# Found by this soak (seed 1, 1,000 files): a GBK CSV cut inside a row (a copy that died, arriving with its
-# old mtime) parses as a month whose last row has no amounts; it passed every check, replaced the good
-# file of its month, and the next months then failed their opening balance. The watcher no longer takes a
-# CSV whose last line is unfinished while it is being written (watcher/files.py); the ingest must still
-# refuse such a file (tests/watch/test_soak.py keeps it as a regression case). Until then the soak cuts
-# only .xlsx files.
+# Found and fixed (seed 1, 1,000 files): a GBK CSV cut inside a row (a copy that died, arriving with its
+# old mtime) parsed as a month whose last row had no amounts, replaced the good file of its month, and the
+# next months failed their opening balance. The ingest now refuses a CSV whose last line stops short
+# (ledger/read_raw.py; tests/watch/test_soak.py and tests/ingest/test_cut_csv.py), so cuts include CSVs.
 
 COMPANY = "浙江江南华盛实业有限公司"
 ACCOUNTS = (("应收账款", "1122", "客户", "KH", ("锦绣服饰", "云锦纺织", "鸿泰制衣", "雅菲家纺", "甬达进出口")),
@@ -217,12 +216,13 @@ def plan(total: int, seed: int, folder: Path, *, fresh_bad: bool = False) -> lis
         drops.append(Drop(f"手工调整{i + 1}_{slot.name().rsplit('.', 1)[0]}.xlsx",
                           ledger_bytes(Slot(slot.period, slot.account, False), 2 + i, seed, folder, bad=True),
                           BAD_BALANCE, rng.choice(modes)))
-    zipped = [slot for slot in slots if slot.style() != GBK_CSV]  # a cut CSV: see FOUND below
+    texts = [slot for slot in slots if slot.style() == GBK_CSV]
     for i in range(n[TRUNCATED]):
-        slot = rng.choice(zipped)
+        slot = rng.choice(texts if texts and i % 3 == 1 else slots)  # a third at least are CSV
         whole = ledger_bytes(slot, 100 + i, seed, folder)
         fresh = fresh_bad and i % 3 == 0
-        drops.append(Drop(f"传输中断{i + 1}.xlsx", whole[:rng.randint(64, len(whole) - 64)], TRUNCATED,
+        suffix = "csv" if slot.style() == GBK_CSV else "xlsx"
+        drops.append(Drop(f"传输中断{i + 1}.{suffix}", whole[:cut_point(whole, rng)], TRUNCATED,
                           DIRECT if fresh else MOVE, old_mtime=not fresh))
     for i in range(n[RANDOM]):
         drops.append(Drop(f"扫描件{i + 1}.{rng.choice(['xlsx', 'xls'])}", rng.randbytes(rng.randint(4096, 20000)),
@@ -241,6 +241,16 @@ def plan(total: int, seed: int, folder: Path, *, fresh_bad: bool = False) -> lis
         drops.append(Drop(f"{rng.getrandbits(32):08X}.tmp", rng.randbytes(512), TEMP, DIRECT))
     assert len(drops) == total, (len(drops), total)
     return drops
+
+
+def cut_point(whole: bytes, rng: random.Random) -> int:
+    """Where a dead copy stops: anywhere in a zip; inside a row of a CSV (between two of its bytes, or one
+    byte into a character), never where a row ends — a copy cut exactly at a row's end is text that looks
+    whole (only --settle guards that), which is not what this kind tests."""
+    while True:
+        cut = rng.randint(64, len(whole) - 64)
+        if whole[:2] == b"PK" or not (whole[cut - 1:cut] in (b"\r", b"\n", b'"') or whole[cut:cut + 1] in (b"\r", b"\n")):
+            return cut
 
 
 class Dropper:
@@ -422,8 +432,19 @@ def soak(root: Path, total: int = 120, *, seed: int = 1, settle: float = 0.5, fr
         "during_batch": sum(d.during_batch for d in drops), "month_runs": batches,
         "dropping_s": round(dropped, 1), "until_quiet_s": round(finished, 1), "watcher_cpu_s": round(cpu, 1),
         "generate_s": round(generated, 1), "problems": len(problems),
+        **_cut_csv_figures(ws, drops),
     }
     return outcome
+
+
+def _cut_csv_figures(ws, drops: list[Drop]) -> dict[str, int]:
+    """How many cut CSVs there were and how many notes name the cut itself (文件不完整) rather than a symptom."""
+    cut = [d for d in drops if d.kind == TRUNCATED and d.name.endswith(".csv")]
+    said = 0
+    for d in cut:
+        note = ws.quarantine / f"{d.name}.error.txt"
+        said += note.is_file() and "文件不完整" in note.read_text(encoding="utf-8")
+    return {"cut_csv": len(cut), "cut_csv_said_cut": said}
 
 
 def _wait(condition, timeout: float, what: str | None) -> bool:

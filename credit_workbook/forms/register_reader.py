@@ -19,6 +19,7 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.escape import unescape
 
 from credit_workbook.core.model import Problem, ProblemLevel
 from credit_workbook.core.parse import EXCEL_ERRORS
@@ -210,9 +211,12 @@ def _at(values: tuple, col: int):
     """The value in 1-based column ``col`` of a row from iter_rows (rows end at their last cell).
 
     A formula's error value (``#DIV/0!``) reads as a blank cell, as calamine and xlwings give it:
-    ``run`` (openpyxl) and the ribbon (calamine, Excel) must read one register alike."""
+    ``run`` (openpyxl) and the ribbon (calamine, Excel) must read one register alike. For the same
+    reason text has OOXML's ``_xHHHH_`` escapes (a stored control character) decoded, as calamine does."""
     value = values[col - 1] if col - 1 < len(values) else None
-    return None if isinstance(value, str) and value in EXCEL_ERRORS else value
+    if not isinstance(value, str):
+        return value
+    return None if value in EXCEL_ERRORS else unescape(value)
 
 
 def _filled(value: object) -> bool:

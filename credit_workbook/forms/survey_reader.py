@@ -11,6 +11,7 @@ from pathlib import Path
 
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.escape import unescape
 
 from credit_workbook.core.survey_checks import RawSurvey, RawValue
 from credit_workbook.errors import InputRejected, NotAFormError
@@ -55,7 +56,7 @@ def raw_survey_from_workbook(wb, file_name: str) -> RawSurvey:
             if not spec.output:
                 missing.append(spec.name)
             continue
-        value = wb[ref.sheet][ref.coord].value if ref.sheet in wb.sheetnames else None
+        value = _value(wb[ref.sheet][ref.coord]) if ref.sheet in wb.sheetnames else None
         fields[spec.name] = RawValue(value, ref.place(file_name))
     tables = {}
     for spec in TABLES:
@@ -81,9 +82,15 @@ def _table_rows(ws, table, spec, file_name: str):
             col = headers.get(header)
             if col is None:
                 continue
-            row[attr] = RawValue(ws.cell(r, col).value, f"{file_name}!{ws.title}!{get_column_letter(col)}{r}")
+            row[attr] = RawValue(_value(ws.cell(r, col)), f"{file_name}!{ws.title}!{get_column_letter(col)}{r}")
         rows.append(row)
     return tuple(rows)
+
+
+def _value(cell):
+    """The text as Excel shows it: openpyxl leaves OOXML's ``_xHHHH_`` escapes (how a control character
+    is stored) undecoded, calamine decodes them, and ``run`` and the ribbon must read one form alike."""
+    return unescape(cell.value) if isinstance(cell.value, str) else cell.value
 
 
 def read_survey_file(path: Path) -> RawSurvey:

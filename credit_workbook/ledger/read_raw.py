@@ -155,15 +155,107 @@ def _undated(name: str, sheet: str, data) -> UnreadableLedger:
 
 @dataclass(frozen=True)
 class CsvSource:
-    """A text file read afresh, row by row, on every pass: its rows are never all held."""
+    """A text file read afresh, row by row, on every pass: its rows are never all held.
+
+    A full pass ends by judging the last record (``_cut_reason``): a copy that
+    died inside a row still parses — as a row without its amounts — so the
+    whole file is refused there, at that row, rather than taken as a month.
+    """
 
     path: Path
     encoding: str  # a Python codec: utf-8-sig / utf-8 / gb18030
     delimiter: str
+    file_name: str = ""
+    sheet: str = ""
+    width: int = 0  # fields of the table's own lines (header, data), from the sniffed top
+    cut_char: bool = False  # the bytes end inside a character: cut, whatever the last record looks like
 
     def rows(self) -> Iterator[list[str]]:
-        with open(self.path, encoding=self.encoding, newline="") as fh:
-            yield from csv.reader(fh, delimiter=self.delimiter)
+        errors = "replace" if self.cut_char else "strict"  # only the cut character itself is undecodable
+        with open(self.path, encoding=self.encoding, errors=errors, newline="") as fh:
+            reader = csv.reader(fh, delimiter=self.delimiter)
+            last, index, gaps = None, -1, 0
+            w = self.width
+            for index, last in enumerate(reader):
+                # a row whose next-to-last cell is filled but last cell blank: such a row is normal in
+                # this file unless none but the last one has it (counted here, judged at the end)
+                if w > 1 and len(last) == w and not last[-1] and last[-2]:
+                    gaps += 1
+                yield last
+            if last is not None:
+                reason = self._cut_reason(last, gaps)
+                if reason:
+                    col = max(len(last) - 1, 0)
+                    raise UnreadableLedger(
+                        f"{self.file_name}!{self.sheet}!{_column(col)}{index + 1}: 第{index + 1}行{reason}，"
+                        "文件不完整（可能在传输或复制中中断）；请重新导出后再放入 inbox/")
+
+    def _cut_reason(self, last: list[str], gaps: int) -> str | None:
+        """Why the last record is a cut-off row, or None when it is whole.
+
+        An export ends its last row with a line break; a last line without
+        one is still taken as whole when nothing of it is missing (some
+        programs omit the final break) — only a row that stops short is cut.
+        """
+        if self.cut_char:
+            return "末尾的字符不完整"
+        with open(self.path, "rb") as fh:
+            fh.seek(0, 2)
+            if fh.tell() == 0:
+                return None
+            fh.seek(-1, 2)
+            if fh.read(1) in (b"\n", b"\r"):
+                return None
+        if _open_quote(self.path, self.encoding):
+            return f"在 {_column(len(last) - 1)} 列的引号内中断（没有换行）"
+        w = self.width
+        if len(last) < w and not _text_only(last):
+            return f"只有 {len(last)} 列（表格有 {w} 列）且没有换行，在 {_column(len(last) - 1)} 列中断"
+        if w > 1 and len(last) == w and not last[-1] and last[-2] and gaps == 1:
+            return f"最后一列（{_column(w - 1)} 列）为空且没有换行，而其他各行 {_column(w - 2)} 列有值时该列都有值"
+        return None
+
+
+def _column(index: int) -> str:
+    """0 → A, 26 → AA: the spreadsheet column a CSV field shows in."""
+    letters = ""
+    index += 1
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _open_quote(path: Path, encoding: str) -> bool:
+    """The file's last line ends inside a quoted field (e.g. ``"16,831.5`` with no closing quote).
+
+    Only the bytes after the last line break are read: neither GBK nor UTF-8
+    uses the byte 0x0A inside a character, so that is a safe place to start.
+    """
+    with open(path, "rb") as fh:
+        fh.seek(0, 2)
+        size = fh.tell()
+        start = max(0, size - _PROBE_CHARS)
+        fh.seek(start)
+        tail = fh.read()
+    cut = max(tail.rfind(b"\n"), tail.rfind(b"\r"))
+    if cut < 0 and start > 0:
+        return False  # one line longer than the probe: no judgement from a piece of it
+    text = tail[cut + 1:].decode(encoding, errors="replace").lstrip("\ufeff")
+    try:
+        for _ in csv.reader([text], strict=True):
+            pass
+    except csv.Error:
+        return True
+    return False
+
+
+def _text_only(fields: list[str]) -> bool:
+    """A lone note with no delimiter (制表人：张三) ends a file whole; a lone date or amount is a cut row."""
+    if len(fields) != 1:
+        return False
+    text = fields[0].strip()
+    return not text or not any(ch.isdigit() for ch in text)
 
 
 def _rectangular(rows: list[list[object]]) -> list[list[object]]:
@@ -224,8 +316,8 @@ def _open_excel(fh, name: str, kind: str) -> RawBook:
 
 
 def _open_csv(path: Path, name: str) -> RawBook:
-    encoding = text_encoding(path, name)
-    with open(path, encoding=encoding, newline="") as fh:
+    encoding, cut_char = _text_encoding(path, name)
+    with open(path, encoding=encoding, errors="replace" if cut_char else "strict", newline="") as fh:
         start = fh.read(_PROBE_CHARS)
         probe = start.lstrip()[:512].lower()
         if probe.startswith("<") and ("<table" in probe or "<html" in probe or "<?xml" in probe):
@@ -234,9 +326,10 @@ def _open_csv(path: Path, name: str) -> RawBook:
             )
         lines = _first_lines(fh, start, _SNIFF_LINES)
     sheet = Path(name).stem or name  # Excel names a CSV's only sheet after the file
+    delimiter, width = _sniff(lines)
     return RawBook(
         file_name=name, file_format="csv", sheet_names=[sheet], encoding=encoding,
-        _csv=CsvSource(path, encoding, sniff_delimiter(lines)),
+        _csv=CsvSource(path, encoding, delimiter, name, sheet, width, cut_char),
     )
 
 
@@ -263,30 +356,46 @@ def text_encoding(path: Path, name: str) -> str:
     Each candidate decodes the file chunk by chunk and the text is thrown
     away: a 100 MB CSV costs a few MB here instead of its size three times.
     """
+    encoding, _ = _text_encoding(path, name)
+    return encoding
+
+
+def _text_encoding(path: Path, name: str) -> tuple[str, bool]:
+    """(codec, cut): ``cut`` when the text decodes whole but for a character its last bytes only begin —
+    a copy cut in transfer, which the reader then refuses at its last row instead of calling it no text."""
     with open(path, "rb") as fh:
         head = fh.read(4096)
     if b"\x00" in head:
         raise UnreadableLedger(f"{name}: {_NOT_TEXT}")
     if head.startswith(b"\xef\xbb\xbf"):
-        if not _decodes(path, "utf-8-sig"):
+        found = _decodes(path, "utf-8-sig")
+        if found is None:
             raise UnreadableLedger(f"{name}: {_BAD_BOM}")
-        return "utf-8-sig"
+        return "utf-8-sig", found == _CUT
     for encoding in ("utf-8", "gb18030"):
-        if _decodes(path, encoding):
-            return encoding
+        found = _decodes(path, encoding)
+        if found is not None:
+            return encoding, found == _CUT
     raise UnreadableLedger(f"{name}: {_UNKNOWN_ENCODING}")
 
 
-def _decodes(path: Path, encoding: str) -> bool:
+_WHOLE, _CUT = "whole", "cut"
+
+
+def _decodes(path: Path, encoding: str) -> str | None:
+    """_WHOLE, _CUT (all decodes but a character the file's end cuts short), or None (not this codec)."""
     decoder = codecs.getincrementaldecoder(encoding)()
     try:
         with open(path, "rb") as fh:
             while chunk := fh.read(_DECODE_CHUNK):
                 decoder.decode(chunk)
+    except UnicodeDecodeError:
+        return None
+    try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return False
-    return True
+        return _CUT
+    return _WHOLE
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
@@ -318,6 +427,11 @@ def sniff_delimiter(lines: list[str]) -> str:
     csv.Sniffer is thrown off by the title rows above the header and by the
     thousands separators inside quoted amounts; counting parsed fields is not.
     """
+    return _sniff(lines)[0]
+
+
+def _sniff(lines: list[str]) -> tuple[str, int]:
+    """(delimiter, the field count most lines share): that count is the table's width for the cut check."""
     best, best_score = ",", (0, 0)
     for delim in CSV_DELIMITERS:
         widths = [len(r) for r in csv.reader(lines, delimiter=delim) if any(c.strip() for c in r)]
@@ -327,4 +441,4 @@ def sniff_delimiter(lines: list[str]) -> str:
         width, count = Counter(widths).most_common(1)[0]
         if (count, width) > best_score:
             best, best_score = delim, (count, width)
-    return best
+    return best, best_score[1]

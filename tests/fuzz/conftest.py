@@ -40,8 +40,8 @@ def pytest_terminal_summary(terminalreporter) -> None:
     if not COUNTS:
         return
     terminalreporter.section("fuzz outcomes")
-    terminalreporter.write_line(f"{'target':<28} {'inputs':>7} {'correct':>8} {'clear error':>12}")
+    terminalreporter.write_line(f"{'target':<34} {'inputs':>7} {'correct':>8} {'clear error':>12}")
     for target, c in sorted(COUNTS.items()):
         terminalreporter.write_line(
-            f"{target:<28} {sum(c.values()):>7} {c['correct']:>8} {c['clear_error']:>12}")
+            f"{target:<34} {sum(c.values()):>7} {c['correct']:>8} {c['clear_error']:>12}")
     terminalreporter.write_line(f"(written to {stats_path()})")

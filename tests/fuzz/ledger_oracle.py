@@ -28,7 +28,7 @@ import unicodedata
 from decimal import Decimal
 
 from .outcome import note
-from .values import parse_oracle_amount, parse_oracle_date
+from .values import ERRORS, parse_oracle_amount, parse_oracle_date
 from .xlsxmut import Package, col_letter, q, split_ref
 
 # The row labels SPEC §4 names (期初余额/上月结转, 本月合计/本年累计/小计/合计), as the exports print them.
@@ -222,8 +222,16 @@ def check_detail(rows: dict[str, list[tuple]], grid: Grid, header_untouched: boo
     check_running(rows)
 
 
+def check_codes(rows: dict[str, list[tuple]]) -> None:
+    """A formula's error value (#N/A typed or exported as text) is no counterparty's code."""
+    for table in ("openings", "entries", "balances"):
+        for row in rows[table]:
+            assert row[0] not in ERRORS, f"{row[-1]}: the error value {row[0]!r} was stored as a code"
+
+
 def check_running(rows: dict[str, list[tuple]]) -> None:
     """Every stored balance = the key's latest opening + the stored movements since (in sheet order)."""
+    check_codes(rows)
     events = []
     for code, name, account, balance, place in rows["openings"]:
         events.append((_row_of(place), 0, (code or name, account), Decimal(balance), None, None))
@@ -244,6 +252,7 @@ def check_running(rows: dict[str, list[tuple]]) -> None:
 # ---------------------------------------------------------------- 余额表
 
 def check_balance_table(rows: dict[str, list[tuple]], grid: Grid, header_untouched: bool) -> None:
+    check_codes(rows)
     got = {}
     for code, name, account, opening, debit, credit, closing, place in rows["balances"]:
         opening, debit, credit, closing = map(Decimal, (opening, debit, credit, closing))

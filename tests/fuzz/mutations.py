@@ -42,11 +42,13 @@ class SameValue:
     row: int
     col: int
     pick: int
+    money: bool = True  # False: a count or a rate (期限(天), 使用率), never printed with ¥ or 元
     same_value = True
 
     def apply(self, pkg: Package, sheet: int = 0) -> None:
         ref = f"{col_letter(self.col)}{self.row}"
-        new = rewrite(pkg.value(sheet, ref), pkg.is_date_style(pkg.style(sheet, ref)), self.col, self.pick)
+        new = rewrite(pkg.value(sheet, ref), pkg.is_date_style(pkg.style(sheet, ref)), self.col, self.pick,
+                      self.money)
         if new is not None:
             pkg.set(sheet, ref, new)
 
@@ -57,7 +59,7 @@ class SameValue:
 _DATE_COL = 1
 
 
-def rewrite(current: object, date_style: bool, col: int, pick: int) -> object | None:
+def rewrite(current: object, date_style: bool, col: int, pick: int, money: bool = True) -> object | None:
     """Another printing of ``current``, or None when there is none that surely means the same.
 
     A date is a number in a date-formatted cell, or any text in column A (the ledgers' date column).
@@ -74,7 +76,9 @@ def rewrite(current: object, date_style: bool, col: int, pick: int) -> object | 
         amount = Decimal(repr(current))
         if amount != amount.quantize(Decimal("0.01")):
             return None
-        return V.amount_texts(amount.quantize(Decimal("0.01")))[pick % 6]
+        texts = [t for t in V.amount_texts(amount.quantize(Decimal("0.01")))[:6]
+                 if money or not (t.startswith("¥") or t.endswith("元"))]
+        return texts[pick % len(texts)]
     if isinstance(current, str):
         text = current.strip()
         if not text:

@@ -52,7 +52,7 @@ def _history(root: Path) -> list[tuple]:
         return db.execute("SELECT original_name, period, archived_at IS NOT NULL FROM ledger_files ORDER BY id").fetchall()
 
 
-@fuzz(12)
+@fuzz(30)
 @given(ledger=st.lists(sheet_mutations(LAST_ROW, LAST_COL), max_size=3),
        form=st.lists(st.builds(SetField, FIELD_NAMES, V.hostile()), max_size=2))
 def test_run_on_mutated_inputs_ends_in_0_or_2_with_clear_words(month_workspace, ledger, form):

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from .ledger_harness import (LEDGERS, XLSX_BASES, check_accepted_files, check_common, check_rejected, ingest_bytes,
                              scratch, stored)
 from .ledger_oracle import Grid, check_balance_table, check_detail, header_row, stored_sheet
-from .mutations import same_value_mutations, sheet_mutations
-from .outcome import CLEAR_ERROR, CORRECT, record
+from .mutations import SetCell, same_value_mutations, sheet_mutations
+from .outcome import CORRECT, record
 from .profile import fuzz
 from .xlsxmut import Package
 
@@ -45,31 +45,36 @@ def baseline(templates, base: str, history: bool):
 
 
 def run_example(templates, target: str, base: str, history: bool, mutations, data: bytes) -> str:
-    last_row, last_col, header = INFO[base]
+    _, _, header = INFO[base]
     same_value = all(m.same_value for m in mutations)
-    untouched = not any(m.touches(header) for m in mutations)
-    with scratch() as tmp:
-        result = ingest_bytes(templates.get(base, history), Path(tmp) / "ws", base, data)
-        check_common(result)
-        if result.accepted:
-            rows = stored(result.ws.store_path, check_accepted_files(result))
-            grid = Grid.from_xlsx(data, stored_sheet(rows))
-            if rows["balances"]:
-                check_balance_table(rows, grid, untouched)
-            else:
-                check_detail(rows, grid, untouched)
-            if same_value:
-                assert rows == baseline(templates, base, history), "the same figures printed otherwise were read differently"
-            outcome = CORRECT
-        else:
-            want_cell = all(type(m).__name__ == "SetCell" and m.row > header for m in mutations)
-            outcome = check_rejected(result, want_cell=want_cell)
-            if same_value:
-                known = baseline(templates, base, history)
-                assert isinstance(known, list), f"the sample is accepted, the same figures printed otherwise are not: " \
-                                                f"{result.report.rejected[0].errors}"
+    want_cell = all(type(m).__name__ == "SetCell" and m.row > header for m in mutations)
+    outcome, rows = ingest_and_prove(templates, base, history, data,
+                                     untouched=not any(m.touches(header) for m in mutations), want_cell=want_cell)
+    if same_value and outcome == CORRECT:
+        assert rows == baseline(templates, base, history), "the same figures printed otherwise were read differently"
+    elif same_value:
+        assert isinstance(baseline(templates, base, history), list), \
+            "the sample is accepted, the same figures printed otherwise are not"
     record(target, outcome)
     return outcome
+
+
+def ingest_and_prove(templates, name: str, history: bool, data: bytes, *, untouched: bool = False,
+                     want_cell: bool = False) -> tuple[str, dict | None]:
+    """The oracle on the file's bytes, dropped into the inbox as ``name`` (a sample's name): a correct
+    import, proved against the bytes, or a clean quarantine. Returns the outcome and the stored rows."""
+    with scratch() as tmp:
+        result = ingest_bytes(templates.get(name, history), Path(tmp) / "ws", name, data)
+        check_common(result)
+        if not result.accepted:
+            return check_rejected(result, want_cell=want_cell), None
+        rows = stored(result.ws.store_path, check_accepted_files(result))
+        grid = Grid.from_xlsx(data, stored_sheet(rows))
+        if rows["balances"]:
+            check_balance_table(rows, grid, untouched)
+        else:
+            check_detail(rows, grid, untouched)
+        return CORRECT, rows
 
 
 @st.composite
@@ -96,14 +101,18 @@ def _same(last_row, last_col):
     return st.lists(same_value_mutations(last_row, last_col), min_size=1, max_size=6)
 
 
-@fuzz(70)
+# found by this target: calamine panics (a BaseException) on a date cell holding a huge negative number;
+# a code cell reading "#N/A" (an error value exported as text) was stored as a counterparty's code
+@example(example=("预付账款明细账2026年2月.xlsx", True, [SetCell(6, 1, -1e15)]))
+@example(example=("预付账款明细账2026年2月.xlsx", True, [SetCell(5, 3, "#N/A")]))
+@fuzz(200)
 @given(example=mutated(_any))
 def test_mutated_xlsx_ledger_is_imported_correctly_or_quarantined_cleanly(templates, example):
     base, history, mutations = example
     run_example(templates, "ledger .xlsx (cells, rows, sheets)", base, history, mutations, build(base, mutations))
 
 
-@fuzz(30)
+@fuzz(90)
 @given(example=mutated(_same))
 def test_same_figures_printed_otherwise_give_the_same_history(templates, example):
     base, history, mutations = example

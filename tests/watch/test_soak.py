@@ -11,8 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "soak_watch.py"
 
 
@@ -36,6 +34,7 @@ def test_a_soak_of_120_mixed_files_loses_nothing(tmp_path):
     assert figures["fates"]["quarantined"] == sum(figures["kinds"][k] for k in ("bad_balance", "truncated",
                                                                                "random", "empty"))
     assert figures["during_batch"] >= 5  # files really did arrive while a batch was running
+    assert figures["cut_csv"] >= 2 and figures["cut_csv_said_cut"] == figures["cut_csv"]  # refused as cut
     assert set(figures["modes"]) == {"direct", "chunked", "excel", "download", "move"}
     assert time.monotonic() - started < 150  # ≤ 60 s on an idle machine; generous for 2 busy cores
 
@@ -43,8 +42,6 @@ def test_a_soak_of_120_mixed_files_loses_nothing(tmp_path):
 FOUND = Path(__file__).parent / "found"
 
 
-@pytest.mark.xfail(strict=True, reason="known gap, found by the 1,000-file soak: the ingest (ledger/) takes a CSV "
-                                       "cut inside a row as a whole month")
 def test_found_a_csv_cut_inside_a_row_is_refused_and_the_good_month_stays(tmp_path):
     """The month's GBK CSV, then a copy of it that died after “20160823,记-0004,KH002,” arriving with an old
     mtime under another name: it must be quarantined, not replace the month (it did: 2016-09 then failed)."""
@@ -61,3 +58,7 @@ def test_found_a_csv_cut_inside_a_row_is_refused_and_the_good_month_stays(tmp_pa
         active = [f.original_name for f in store.ledger_files(active_only=True)]
     assert active == ["应收账款明细账_201608.csv"]
     assert [r.file for r in report.rejected] == ["传输中断23.xlsx"]
+    quarantined = ws.root / "quarantine" / "传输中断23.xlsx"
+    assert quarantined.read_bytes() == (FOUND / "传输中断23.xlsx").read_bytes()
+    note = (ws.root / "quarantine" / "传输中断23.xlsx.error.txt").read_text(encoding="utf-8")
+    assert "传输中断23.xlsx!传输中断23!D10" in note and "文件不完整" in note and "重新导出" in note
