@@ -352,7 +352,9 @@ def clean_code(value: object) -> str | None:
         return None
     if isinstance(value, bool):
         raise ValueParseError(f"“{value}”不是编码")
-    if isinstance(value, int):
+    if isinstance(value, int):  # openpyxl's reading of a whole-number cell: still one of Excel's doubles
+        if abs(value) >= _EXCEL_EXACT_LIMIT:
+            raise ValueParseError(EXCEL_LOST_DIGITS)
         return str(value)
     if isinstance(value, float):
         if not math.isfinite(value):

@@ -113,11 +113,36 @@ def _load(path: Path):
 
     checked = guard.check_workbook(path, accept=guard.EXCEL_KINDS)  # bombs, DTDs, huge sheets, encryption
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "Data Validation extension is not supported" etc.
-            return openpyxl.load_workbook(checked.source, data_only=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")  # "Data Validation extension is not supported" etc. go unshown
+            wb = openpyxl.load_workbook(checked.source, data_only=True)
     except Exception as exc:  # zip, XML and openpyxl errors all mean "cannot read"
         raise InputRejected(f"{path.name}: 无法读取该工作簿（{type(exc).__name__}: {exc}）") from exc
+    _restore_out_of_range_dates(wb, caught)
+    return wb
+
+
+_OUT_OF_RANGE_DATE = re.compile(r"Cell ([A-Z]{1,3}[0-9]+) is marked as a date but the serial value (\S+) is outside")
+
+
+def _restore_out_of_range_dates(wb, caught) -> None:
+    """Put back the number of a date-formatted cell beyond Excel's dates, which openpyxl turns into ``#VALUE!``.
+
+    ``_at`` reads error values as blank, as calamine and Excel read a formula's error; this number is no
+    error but something typed, which calamine (the button) reads as the number and names as a bad date.
+    Without it ``run`` would take a row holding only such a date for an empty one (fuzz find)."""
+    from openpyxl.styles.numbers import is_date_format
+
+    found = [m.groups() for w in caught if (m := _OUT_OF_RANGE_DATE.search(str(w.message)))]
+    for coord, serial in found:
+        try:
+            number = float(serial)
+        except ValueError:
+            continue
+        for ws in wb.worksheets:
+            cell = ws[coord]
+            if cell.value == "#VALUE!" and is_date_format(cell.number_format):
+                cell.value = number
 
 
 def raw_register_from_workbook(wb, file_name: str) -> RawRegister:

@@ -376,14 +376,14 @@ class DetailReader:
         if type(raw) is date:  # what calamine gives for a date cell: nothing to parse
             return raw
         place = self.sheet.place(r, self.cols["date"])
-        if raw is None or raw == "" or (isinstance(raw, str) and not raw.strip()):
-            self.sheet.error("date", place, "缺少日期")
-            return None
         try:
-            return parse_date(raw)
+            day = parse_date(raw)
         except ValueParseError as exc:
             self.sheet.error("date", place, str(exc))
             return None
+        if day is None:  # blank to the eye, zero-width and full-width spaces included (fuzz find)
+            self.sheet.error("date", place, "缺少日期")
+        return day
 
     def _check_running(self, key, debit, credit, balance, figures_ok, r) -> None:
         run = self.running.get(key)

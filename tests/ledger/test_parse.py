@@ -219,6 +219,16 @@ def test_unreadable_date_text_is_an_error_at_its_cell(ledgers):
     assert len(led.entries) == 6  # the row is left out, its amounts still count in the checks
 
 
+@pytest.mark.parametrize("blank", ["\u200b", "\ufeff", "\u200b\u3000"])
+def test_a_date_blank_only_to_the_eye_is_a_missing_date(tmp_path, blank):
+    """A zero-width space passed for a date: the row was left out of the entries while its amounts kept the
+    running balance right, so the month imported one sale short without a word (fuzz find)."""
+    path = tmp_path / "零宽.csv"
+    path.write_bytes(GBK_CSV.replace("20261005,", f"{blank},").encode("utf-8-sig"))
+    led = parse_ledger(path)
+    assert errors(led) == ["零宽.csv!零宽!A4: 缺少日期"]
+
+
 def test_title_period_that_contradicts_the_dates(tmp_path):
     from .make_fixtures import write_yonyou
 
