@@ -245,6 +245,15 @@ def _worst(flags: Sequence[Flag], indexes: Sequence[int]) -> str:
     return min((flags[i].severity for i in indexes), key=SEVERITIES.index)
 
 
+def row_notes(flags: Sequence[Flag], display_name: str,
+              sheet_names: Sequence[str]) -> list[tuple[str, int, str, str]]:
+    """(sheet, row, worst severity, note) of every row behind a flag, in sheet order.
+
+    The button marks an open workbook with these, so Excel shows a row as the highlighted copy does."""
+    plan = _plan(flags, display_name, sheet_names)
+    return [(sheet, row, _worst(flags, hits), _note(flags, hits)) for (sheet, row), hits in plan.rows.items()]
+
+
 def _marks(flags: Sequence[Flag], plan: _Plan) -> dict[str, dict[int, RowMark]]:
     """Fill and note per row; rows behind the same flags (a customer's shipments) share one mark, built once."""
     out: dict[str, dict[int, RowMark]] = {}

@@ -42,25 +42,11 @@ def place_rows(place: str, file_name: str) -> tuple[str, list[int], int] | None:
 
 
 def row_marks(flags, file_name: str, sheets: list[str]) -> list[CellMark]:
-    """One whole-row mark per flagged row of this file: the worst severity, one note line per flag."""
-    from credit_workbook.forms.ledger_highlight import flag_line
+    """One whole-row mark per flagged row of this file: the fill and note the highlighted copy gives it."""
+    from credit_workbook.forms.ledger_highlight import row_notes
 
-    rows: dict[tuple[str, int], list] = {}
-    for flag in flags:
-        for place in (flag.extra or {}).get("places", ()) or ():
-            where = place_rows(place, file_name) if isinstance(place, str) else None
-            if where is None or where[0] not in sheets:
-                continue
-            for r in where[1]:
-                hits = rows.setdefault((where[0], r), [])
-                if flag not in hits:
-                    hits.append(flag)
-    marks = []
-    for (sheet, r), hits in sorted(rows.items()):
-        hits.sort(key=lambda f: (SEVERITIES.index(f.severity), f.rule))
-        text = "\n".join(dict.fromkeys(flag_line(f) for f in hits))
-        marks.append(CellMark(sheet, r, 1, hits[0].severity, text, whole_row=True))
-    return marks
+    return [CellMark(sheet, r, 1, worst, note, whole_row=True)
+            for sheet, r, worst, note in row_notes(flags, file_name, sheets)]
 
 
 def error_marks(errors: list[str], file_name: str, sheets: list[str]) -> list[CellMark]:

@@ -19,6 +19,7 @@ import pytest
 from credit_workbook.core.survey_checks import check_survey
 from credit_workbook.forms.survey_fast_reader import read_survey_fast
 from credit_workbook.port.file import FileBook
+from credit_workbook.port.excel import SEP
 from credit_workbook.ribbon.buttons import press
 from credit_workbook.ribbon.home import find_workspace
 from credit_workbook.ribbon.survey import raw_survey
@@ -183,7 +184,7 @@ def _marked_rows(path: Path) -> dict[tuple[str, int], str]:
             for c in row:
                 rgb = (c.fill.fgColor.rgb or "")[-6:] if c.fill.fill_type == "solid" else ""
                 if rgb in colours and c.comment is not None:
-                    out[(sheet.title, c.row)] = colours[rgb]
+                    out[(sheet.title, c.row)] = colours[rgb], c.comment.text
     return out
 
 
@@ -207,8 +208,10 @@ def test_a_dropped_ledger_gets_the_rows_run_flags_and_nothing_enters_the_history
     else:
         sheet = port.book.sheets["明细账"]
         colours = {(255, 199, 206): "红", (255, 235, 156): "黄", (189, 215, 238): "蓝"}
-        got = {("明细账", r): colours[sheet.colours[(r, 1)]] for (r, c) in sheet.note_texts}
-        assert got == expected
+        ours = SEP.lstrip("\n")  # the note Excel shows starts with the marker that lets clear find it
+        got = {("明细账", r): (colours[sheet.colours[(r, 1)]], text.removeprefix(ours))
+               for (r, c), text in sheet.note_texts.items()}
+        assert got == expected  # the colour and the note the highlighted copy gives each row
         width = max(c for _, c in sheet.cells)
         assert all(sheet.colours[(r, c)] for (_, r) in got for c in range(1, width + 1))  # the whole row
         assert any("R01" in t and "第三十二条" in t for t in sheet.note_texts.values())
