@@ -341,6 +341,14 @@ EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N
                           "#SPILL!", "#CALC!"})
 
 
+def as_stored(value: object) -> object:
+    """A whole number as the cell holds it: Excel keeps every number as a double, and openpyxl's ``int``
+    for ``<v>9007199254740993</v>`` must read as calamine's float reads it, 9007199254740992."""
+    if type(value) is int and abs(value) > 2 ** 53:
+        return float(value)
+    return value
+
+
 def clean_code(value: object) -> str | None:
     """A code or account number as text, comparable however it was typed.
 

@@ -22,7 +22,7 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.escape import unescape
 
 from credit_workbook.core.model import Problem, ProblemLevel
-from credit_workbook.core.parse import EXCEL_ERRORS
+from credit_workbook.core.parse import EXCEL_ERRORS, as_stored
 from credit_workbook.core.register_checks import (
     LABELS,
     OVERLIMIT_LABELS,
@@ -237,10 +237,11 @@ def _at(values: tuple, col: int):
 
     A formula's error value (``#DIV/0!``) reads as a blank cell, as calamine and xlwings give it:
     ``run`` (openpyxl) and the ribbon (calamine, Excel) must read one register alike. For the same
-    reason text has OOXML's ``_xHHHH_`` escapes (a stored control character) decoded, as calamine does."""
+    reason text has OOXML's ``_xHHHH_`` escapes (a stored control character) decoded and a whole number is
+    the double the cell holds, as calamine reads them."""
     value = values[col - 1] if col - 1 < len(values) else None
     if not isinstance(value, str):
-        return value
+        return as_stored(value)
     return None if value in EXCEL_ERRORS else unescape(value)
 
 

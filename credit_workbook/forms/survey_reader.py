@@ -13,6 +13,7 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.escape import unescape
 
+from credit_workbook.core.parse import as_stored
 from credit_workbook.core.survey_checks import RawSurvey, RawValue
 from credit_workbook.errors import InputRejected, NotAFormError
 from credit_workbook.forms.fields import FIELDS, TABLES
@@ -88,9 +89,10 @@ def _table_rows(ws, table, spec, file_name: str):
 
 
 def _value(cell):
-    """The text as Excel shows it: openpyxl leaves OOXML's ``_xHHHH_`` escapes (how a control character
-    is stored) undecoded, calamine decodes them, and ``run`` and the ribbon must read one form alike."""
-    return unescape(cell.value) if isinstance(cell.value, str) else cell.value
+    """The value as Excel holds it: openpyxl leaves OOXML's ``_xHHHH_`` escapes (how a control character
+    is stored) undecoded and reads a whole number past 2**53 as an exact ``int``; calamine decodes the one
+    and reads the other as a double, and ``run`` and the ribbon must read one form alike."""
+    return unescape(cell.value) if isinstance(cell.value, str) else as_stored(cell.value)
 
 
 def read_survey_file(path: Path) -> RawSurvey:

@@ -344,3 +344,16 @@ def test_code_that_excel_turned_into_a_number_is_rejected(value):
     assert str(exc.value) == (
         "编码/账号被Excel存成了数字，超过15位的数字会丢失，请把单元格设为文本格式后重新输入"
     )
+
+
+@pytest.mark.parametrize("value, stored", [
+    (2 ** 53, 2 ** 53),  # exact in a double: left an int
+    (2 ** 53 + 1, 9007199254740992.0),  # openpyxl's exact int is no value Excel can hold
+    (-(2 ** 53) - 1, -9007199254740992.0),
+    (12.5, 12.5), ("9007199254740993", "9007199254740993"), (True, True),
+])
+def test_a_whole_number_reads_as_the_double_the_cell_holds(value, stored):
+    from credit_workbook.core.parse import as_stored
+
+    got = as_stored(value)
+    assert got == stored and type(got) is type(stored)

@@ -34,7 +34,7 @@ from .ledger_harness import LEDGERS, check_accepted_files, check_common, check_r
 from .ledger_oracle import Grid, OracleCannotRead, check_detail, check_running, stored_sheet
 from .outcome import CLEAR_ERROR, CORRECT, assert_clear, note, record
 from .profile import fuzz
-from .xlsxmut import member_bytes, rezip_with
+from .xlsxmut import BadSharedString, member_bytes, rezip_with
 
 pytestmark = pytest.mark.fuzz
 
@@ -142,9 +142,10 @@ def ingest_damaged(templates, name: str, base: str, data: bytes, grid_of) -> str
         try:
             grid = grid_of(data, rows)
         except NotWellFormed:
-            # calamine reads XML no XML parser accepts (a writer's bug, not a transfer's: the zip's
-            # checksums are right): only what the stored rows must satisfy among themselves is checked
-            note("ledger: accepted a sheet whose XML is not well-formed")
+            # calamine reads XML no XML parser accepts, or a text cell whose shared-string index is no number
+            # (it takes string 0): a writer's bug, not a transfer's, since the zip's checksums are right. Only
+            # what the stored rows must satisfy among themselves is checked
+            note("ledger: accepted a sheet whose XML is not well-formed or points at no shared string")
             check_running(rows)
             return CORRECT
         check_detail(rows, grid, header_untouched=True)
@@ -158,7 +159,7 @@ class NotWellFormed(Exception):
 def _xlsx_grid(data: bytes, rows) -> Grid:
     try:
         return Grid.from_xlsx(data, stored_sheet(rows))
-    except SyntaxError as exc:  # ElementTree's ParseError
+    except (SyntaxError, BadSharedString) as exc:  # ElementTree's ParseError; a text cell pointing nowhere
         raise NotWellFormed(str(exc)) from None
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise OracleCannotRead(f"accepted a file whose package the oracle cannot open: {exc!r}") from None

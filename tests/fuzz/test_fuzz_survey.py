@@ -95,6 +95,8 @@ def same_answer(kind: str, current: object, pick: int) -> object | None:
         options = V.date_texts(V.parse_oracle_date(current))
         return options[pick % len(options)]
     if kind in ("number", "integer") and isinstance(current, float):
+        if not abs(current) < 1e15:  # past 15 digits (or inf/NaN) no text means exactly this number
+            return None
         amount = Decimal(repr(current))
         if amount != amount.quantize(Decimal("0.01")):
             return None

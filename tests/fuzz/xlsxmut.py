@@ -129,6 +129,10 @@ def _put_value(cell: ET.Element, value: object) -> None:
 
 # ---------------------------------------------------------------- the package
 
+class BadSharedString(ValueError):
+    """A text cell pointing at no shared string: XML that parses but that no correct writer makes."""
+
+
 class Package:
     """The members of one .xlsx; sheets are parsed on first edit and serialised by ``to_bytes``."""
 
@@ -248,6 +252,8 @@ class Package:
         if v is None or v.text is None:
             return None
         if t == "s":
+            if not v.text.strip().isdigit() or int(v.text) >= len(self.shared_strings()):
+                raise BadSharedString(f"{c.get('r')}: shared string index {v.text!r}")
             return self.shared_strings()[int(v.text)]
         if t in ("str", "e"):
             return v.text

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from ..outcome import CLEAR_ERROR, CORRECT
-from ..test_fuzz_bytes import read_damaged_form, read_damaged_register
+from ..test_fuzz_bytes import _xlsx_grid, ingest_damaged, read_damaged_form, read_damaged_register
 from ..ledger_harness import LEDGERS
 from ..test_fuzz_ledger_csv import HEADER as CSV_HEADER
 from ..test_fuzz_ledger_csv import ROWS as CSV_ROWS
@@ -67,6 +67,7 @@ ORACLES = {
     "survey": _survey,
     "survey-bytes": lambda templates, name, data: read_damaged_form(name, data),
     "ledger-xlsx": _xlsx,
+    "ledger-xlsx-bytes": lambda templates, name, data: ingest_damaged(templates, name, name, data, _xlsx_grid),
     "ledger-csv": _csv,
 }
 
