@@ -360,6 +360,9 @@ def clean_code(value: object) -> str | None:
         return None
     if isinstance(value, bool):
         raise ValueParseError(f"“{value}”不是编码")
+    if isinstance(value, date):  # and datetime: "1-2" typed into a General cell is 2 January to Excel
+        day = value.date() if isinstance(value, datetime) else value
+        raise ValueParseError(f"编码被Excel存成了日期（{day.isoformat()}），请把单元格设为文本格式后重新输入")
     if isinstance(value, int):  # openpyxl's reading of a whole-number cell: still one of Excel's doubles
         if abs(value) >= _EXCEL_EXACT_LIMIT:
             raise ValueParseError(EXCEL_LOST_DIGITS)

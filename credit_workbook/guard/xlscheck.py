@@ -87,6 +87,8 @@ def check_biff(data: bytes, name: str, limits: InputLimits) -> bool:
 
     while pos + 4 <= end:
         kind, length = pair(data, pos)
+        if pos + 4 + length > end:  # the last record runs past the stream: read nothing beyond it (fuzz find)
+            raise DamagedWorkbook(f"{name}: {DAMAGED}")
         if kind in cell:
             if length >= 4:
                 row, col = pair(data, pos + 4)
@@ -106,7 +108,5 @@ def check_biff(data: bytes, name: str, limits: InputLimits) -> bool:
         elif kind == _FILEPASS and sheet_no == 0:
             return True
         pos += 4 + length
-    if pos > end:  # the last record runs past the stream
-        raise DamagedWorkbook(f"{name}: {DAMAGED}")
     verdict()
     return False

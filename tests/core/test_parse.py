@@ -357,3 +357,10 @@ def test_a_whole_number_reads_as_the_double_the_cell_holds(value, stored):
 
     got = as_stored(value)
     assert got == stored and type(got) is type(stored)
+
+
+@pytest.mark.parametrize("value", [date(2009, 6, 18), datetime(2009, 6, 18)])
+def test_a_code_excel_turned_into_a_date_is_rejected_alike_by_both_readers(value):
+    """calamine gives a date, openpyxl a datetime: both were a code once ("1-2" becomes 2 January)."""
+    with pytest.raises(ValueParseError, match=r"^编码被Excel存成了日期（2009-06-18），请把单元格设为文本格式后重新输入$"):
+        clean_code(value)

@@ -14,8 +14,10 @@ back as the oracle), and forms and registers through both of their readers.
 from __future__ import annotations
 
 import io
+import struct
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -156,9 +158,35 @@ class NotWellFormed(Exception):
     pass
 
 
+def _by_directory(data: bytes) -> bytes:
+    """The package as its central directory describes it. A flipped byte in a local header's file name leaves
+    the data and its CRC whole; calamine (and Excel) read the member where the directory points, Python's
+    zipfile refuses it: the oracle reads it as calamine does, checking the CRC itself."""
+    try:
+        src = zipfile.ZipFile(io.BytesIO(data))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+            for info in src.infolist():
+                try:
+                    body = src.read(info)
+                except zipfile.BadZipFile as exc:
+                    if "File name in directory" not in str(exc):
+                        raise
+                    name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
+                    start = info.header_offset + 30 + name_len + extra_len
+                    raw = data[start:start + info.compress_size]
+                    body = zlib.decompress(raw, -15) if info.compress_type == zipfile.ZIP_DEFLATED else raw
+                    if zlib.crc32(body) != info.CRC:
+                        raise
+                zf.writestr(info.filename, body)
+        return out.getvalue()
+    except (zipfile.BadZipFile, zlib.error, struct.error, ValueError, EOFError):
+        return data  # damaged otherwise: the oracle's own read says how
+
+
 def _xlsx_grid(data: bytes, rows) -> Grid:
     try:
-        return Grid.from_xlsx(data, stored_sheet(rows))
+        return Grid.from_xlsx(_by_directory(data), stored_sheet(rows))
     except (SyntaxError, BadSharedString) as exc:  # ElementTree's ParseError; a text cell pointing nowhere
         raise NotWellFormed(str(exc)) from None
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:

@@ -9,6 +9,7 @@ byte search for ``r="XFD`` would miss.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -210,3 +211,15 @@ def test_the_fast_bound_covers_calamine_for_any_box(base, spec, box_rows, box_co
     assert bound is not None
     assert bound.rows >= real[0] and bound.columns >= real[1], (bound, real, box_rows, box_columns)
     assert bound.rows >= exact_extent([xml]).rows and bound.columns >= exact_extent([xml]).columns
+
+
+@pytest.mark.parametrize("kind", [0x00BD, 0x00BE, 0x0203])  # MULRK, MULBLANK, NUMBER
+def test_an_xls_record_running_past_its_stream_is_damage_not_a_crash(kind):
+    """A MULBLANK whose stated length ran past the stream made the guard read beyond it (struct.error:
+    a traceback instead of the clerk's message) — a flipped byte in a real .xls (fuzz find)."""
+    from credit_workbook.guard.xlscheck import DAMAGED, check_biff
+
+    bof = (0x0809).to_bytes(2, "little") + (4).to_bytes(2, "little") + bytes(4)
+    cut = kind.to_bytes(2, "little") + (40).to_bytes(2, "little") + bytes(8)  # 40 bytes promised, 8 left
+    with pytest.raises(DamagedWorkbook, match=re.escape(f"坏.xls: {DAMAGED}")):
+        check_biff(bof + bof + cut, "坏.xls", InputLimits())
