@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from credit_workbook.errors import InputRejected
+from credit_workbook.port.base import col_letter
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -187,7 +188,7 @@ class CsvSource:
                 if reason:
                     col = max(len(last) - 1, 0)
                     raise UnreadableLedger(
-                        f"{self.file_name}!{self.sheet}!{_column(col)}{index + 1}: 第{index + 1}行{reason}，"
+                        f"{self.file_name}!{self.sheet}!{col_letter(col + 1)}{index + 1}: 第{index + 1}行{reason}，"
                         "文件不完整（可能在传输或复制中中断）；请重新导出后再放入 inbox/")
 
     def _cut_reason(self, last: list[str], gaps: int) -> str | None:
@@ -207,23 +208,13 @@ class CsvSource:
             if fh.read(1) in (b"\n", b"\r"):
                 return None
         if _open_quote(self.path, self.encoding):
-            return f"在 {_column(len(last) - 1)} 列的引号内中断（没有换行）"
+            return f"在 {col_letter(len(last))} 列的引号内中断（没有换行）"
         w = self.width
         if len(last) < w and not _text_only(last):
-            return f"只有 {len(last)} 列（表格有 {w} 列）且没有换行，在 {_column(len(last) - 1)} 列中断"
+            return f"只有 {len(last)} 列（表格有 {w} 列）且没有换行，在 {col_letter(len(last))} 列中断"
         if w > 1 and len(last) == w and not last[-1] and last[-2] and gaps == 1:
-            return f"最后一列（{_column(w - 1)} 列）为空且没有换行，而其他各行 {_column(w - 2)} 列有值时该列都有值"
+            return f"最后一列（{col_letter(w)} 列）为空且没有换行，而其他各行 {col_letter(w - 1)} 列有值时该列都有值"
         return None
-
-
-def _column(index: int) -> str:
-    """0 → A, 26 → AA: the spreadsheet column a CSV field shows in."""
-    letters = ""
-    index += 1
-    while index > 0:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _open_quote(path: Path, encoding: str) -> bool:
